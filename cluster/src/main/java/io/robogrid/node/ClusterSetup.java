@@ -1,0 +1,53 @@
+package io.robogrid.node;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.FileNotFoundException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Hazelcast and event-bus settings of a node: {@code conf/cluster.xml} for what rarely changes, the {@code cluster}
+ * section of the node config for what differs per node (name, interface, port, members). Every node is clustered,
+ * even alone, so that another JVM can join it later.
+ */
+final class ClusterSetup {
+  private ClusterSetup() {}
+
+  static HazelcastClusterManager clusterManager(Path confDir, JsonObject cluster) {
+    Path xml = confDir.resolve("cluster.xml");
+    Config config;
+    try {
+      config = new FileSystemXmlConfig(xml.toFile());
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException(xml + " is missing: a node needs its Hazelcast settings");
+    }
+    String host = cluster.getString("host", "127.0.0.1");
+    int port = cluster.getInteger("port", 5701);
+    List<String> members = cluster.getJsonArray("members", new io.vertx.core.json.JsonArray()).stream().map(String::valueOf).toList();
+    for (String m : members) {
+      if (m.matches(".*:\\d+-\\d+$")) throw new IllegalArgumentException("cluster.members: list members one by one, not as a port range ('" + m + "')");
+    }
+    config.setClusterName(cluster.getString("name", "robogrid"));
+    config.setProperty("hazelcast.local.localAddress", host);
+    NetworkConfig net = config.getNetworkConfig();
+    net.setPort(port).setPortAutoIncrement(false);
+    net.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(host + ":" + port) : members);
+    return new HazelcastClusterManager(config);
+  }
+
+  /** The event bus listens on the same interface as Hazelcast, on a port of the system's choosing. */
+  static VertxOptions vertxOptions(JsonObject cluster) {
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost(cluster.getString("host", "127.0.0.1")).setPort(0);
+    return options;
+  }
+}

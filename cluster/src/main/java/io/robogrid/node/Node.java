@@ -1,0 +1,163 @@
+package io.robogrid.node;
+
+import io.robogrid.coordinator.CoordinatorOptions;
+import io.robogrid.coordinator.CoordinatorVerticle;
+import io.robogrid.robots.RobotCatalog;
+import io.robogrid.router.RouterVerticle;
+import io.robogrid.runner.RunnerOptions;
+import io.robogrid.runner.RunnerVerticle;
+import io.robogrid.store.DatabaseOptions;
+import io.robogrid.store.EmbeddedDatabase;
+import io.robogrid.store.Migrations;
+import io.robogrid.web.WebOptions;
+import io.robogrid.web.WebVerticle;
+import io.robogrid.workflow.StepCatalog;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RoboGrid node: its database (embedded or external), its Hazelcast-clustered Vert.x, and the verticles of its
+ * roles. {@link #start()} and {@link #stop()} block: they run on the main thread or a signal handler, never on an event loop.
+ */
+public final class Node {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+  private static final long STEP_TIMEOUT_S = 120;
+
+  private final NodeConfig config;
+  private final Clock clock = Clock.systemUTC();
+  private final Deque<String> deployments = new ArrayDeque<>();
+  private EmbeddedDatabase embedded;
+  private Vertx vertx;
+  private CoordinatorVerticle coordinator;
+  private String runnerDeployment;
+  private WebVerticle web;
+  private volatile boolean stopped;
+
+  public Node(NodeConfig config) {
+    this.config = config;
+  }
+
+  public void start() throws Exception {
+    long t0 = System.nanoTime();
+    String id = config.nodeId();
+    StepCatalog steps = StepCatalog.builtIn();
+    RobotCatalog robots = RobotCatalog.load(config.confDir(), steps); // refuse a bad config before starting anything
+    DatabaseOptions db = config.needsDatabase() ? database() : null;
+
+    vertx = await(Vertx.builder().with(ClusterSetup.vertxOptions(config.section("cluster")))
+        .withClusterManager(ClusterSetup.clusterManager(config.confDir(), config.section("cluster"))).buildClustered());
+    log.info("node {} joined cluster '{}' ({} ms)", id, config.section("cluster").getString("name", "robogrid"), ms(t0));
+
+    if (db != null) {
+      Pool pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connect()).using(vertx).build();
+      try {
+        await(Migrations.apply(pool));
+      } finally {
+        await(pool.close());
+      }
+    }
+    RandomGenerator random = RandomGenerator.getDefault();
+    if (config.has("coordinator")) {
+      coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator")), db, clock, random);
+      deploy(coordinator);
+    }
+    if (config.has("router")) {
+      RunnerOptions r = RunnerOptions.fromJson(id, NodeConfig.VERSION, config.section("runner"));
+      deploy(new RouterVerticle(clock, r.statusInterval().multipliedBy(3)));
+    }
+    if (config.has("runner")) {
+      runnerDeployment = deploy(new RunnerVerticle(RunnerOptions.fromJson(id, NodeConfig.VERSION, config.section("runner")), clock, random, steps));
+    }
+    if (config.has("web")) {
+      JsonObject info = new JsonObject().put("node", id).put("roles", new JsonArray(config.roles())).put("version", NodeConfig.VERSION);
+      web = new WebVerticle(WebOptions.fromJson(config.section("http")), db, () -> robots, steps, clock, info);
+      deploy(web);
+    }
+    log.info("node {} up in {} ms: roles {}, {} robots{}", id, ms(t0), config.roles(), robots.all().size(),
+        web == null ? "" : ", API on port " + web.actualPort());
+  }
+
+  /** The web role's port, or -1 without that role. */
+  public int httpPort() {
+    return web == null ? -1 : web.actualPort();
+  }
+
+  private DatabaseOptions database() throws Exception {
+    JsonObject section = config.section("db").copy();
+    String url = section.getString("url");
+    if (url == null || url.isBlank()) {
+      embedded = EmbeddedDatabase.start(config.dataDir().resolve("postgres"), section.getInteger("embeddedPort", 15432));
+      section.put("host", "127.0.0.1").put("port", embedded.port()).put("database", "postgres").put("user", "postgres");
+    } else {
+      log.info("using external PostgreSQL {}", DatabaseOptions.redactPassword(url));
+    }
+    return DatabaseOptions.fromJson(section);
+  }
+
+  private String deploy(Deployable verticle) throws Exception {
+    String id = await(vertx.deployVerticle(verticle));
+    deployments.push(id);
+    return id;
+  }
+
+  /**
+   * Graceful stop: stop claiming; let the runner finish or hand back its jobs while the coordinator still records
+   * their ends; then undeploy the rest, leave the cluster and stop the embedded database.
+   */
+  public synchronized void stop() {
+    if (stopped) return;
+    stopped = true;
+    long t0 = System.nanoTime();
+    log.info("node {} stopping", config.nodeId());
+    try {
+      if (coordinator != null) await(coordinator.stopClaiming());
+      if (runnerDeployment != null) {
+        deployments.remove(runnerDeployment);
+        await(vertx.undeploy(runnerDeployment));
+      }
+      while (!deployments.isEmpty()) await(vertx.undeploy(deployments.pop()));
+    } catch (Exception e) {
+      log.warn("while stopping the roles: {}", e.toString());
+    }
+    try {
+      if (vertx != null) await(vertx.close());
+    } catch (Exception e) {
+      log.warn("while leaving the cluster: {}", e.toString());
+    }
+    try {
+      if (embedded != null) embedded.close();
+    } catch (Exception e) {
+      log.warn("while stopping the embedded database: {}", e.toString());
+    }
+    log.info("node {} stopped in {} ms", config.nodeId(), ms(t0));
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    } catch (TimeoutException e) {
+      throw new TimeoutException("no answer within " + Duration.ofSeconds(STEP_TIMEOUT_S));
+    }
+  }
+
+  private static long ms(long t0) {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+}

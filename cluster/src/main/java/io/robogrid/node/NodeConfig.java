@@ -1,0 +1,155 @@
+package io.robogrid.node;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * A node's configuration: {@code <conf>/robogrid.json}, then environment variables on top. Each role later reads
+ * only its own section. This is the one place that reads the environment; business code gets typed options.
+ */
+public final class NodeConfig {
+  public static final Set<String> ROLES = Set.of("coordinator", "router", "runner", "web");
+  public static final String VERSION = "0.1.0";
+
+  /** Environment variable → where it goes in the JSON config, and how it is parsed. */
+  private static final Map<String, BiConsumer<JsonObject, String>> ENV = Map.ofEntries(
+      Map.entry("ROBOGRID_NODE_ID", (c, v) -> section(c, "node").put("id", v)),
+      Map.entry("ROBOGRID_ROLES", (c, v) -> section(c, "node").put("roles", list(v))),
+      Map.entry("ROBOGRID_DATA_DIR", (c, v) -> section(c, "node").put("dataDir", v)),
+      Map.entry("ROBOGRID_HTTP_PORT", (c, v) -> section(c, "http").put("port", integer("ROBOGRID_HTTP_PORT", v))),
+      Map.entry("ROBOGRID_HTTP_HOST", (c, v) -> section(c, "http").put("host", v)),
+      Map.entry("ROBOGRID_WEB_ROOT", (c, v) -> section(c, "http").put("webRoot", v)),
+      Map.entry("ROBOGRID_DB_URL", (c, v) -> section(c, "db").put("url", v)),
+      Map.entry("ROBOGRID_DB_PORT", (c, v) -> section(c, "db").put("embeddedPort", integer("ROBOGRID_DB_PORT", v))),
+      Map.entry("ROBOGRID_CLUSTER_NAME", (c, v) -> section(c, "cluster").put("name", v)),
+      Map.entry("ROBOGRID_CLUSTER_HOST", (c, v) -> section(c, "cluster").put("host", v)),
+      Map.entry("ROBOGRID_CLUSTER_PORT", (c, v) -> section(c, "cluster").put("port", integer("ROBOGRID_CLUSTER_PORT", v))),
+      Map.entry("ROBOGRID_CLUSTER_MEMBERS", (c, v) -> section(c, "cluster").put("members", list(v))),
+      Map.entry("ROBOGRID_CAPABILITIES", (c, v) -> section(c, "runner").put("capabilities", list(v))),
+      Map.entry("ROBOGRID_RUNNER_SLOTS", (c, v) -> section(c, "runner").put("slots", integer("ROBOGRID_RUNNER_SLOTS", v))),
+      Map.entry("ROBOGRID_HEARTBEAT_TIMEOUT", (c, v) -> section(c, "coordinator").put("heartbeatTimeout", v)),
+      Map.entry("ROBOGRID_LOG_FORMAT", (c, v) -> section(c, "log").put("format", v)),
+      Map.entry("ROBOGRID_LOG_LEVEL", (c, v) -> section(c, "log").put("level", v)));
+
+  private final JsonObject json;
+  private final Path confDir;
+
+  private NodeConfig(JsonObject json, Path confDir) {
+    this.json = json;
+    this.confDir = confDir;
+  }
+
+  /** Reads {@code robogrid.json} from {@code confDir} (optional) and applies the ROBOGRID_* variables of {@code env}. */
+  public static NodeConfig load(Path confDir, Map<String, String> env) {
+    JsonObject json = new JsonObject();
+    Path file = confDir.resolve("robogrid.json");
+    if (Files.exists(file)) {
+      try {
+        json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+      } catch (DecodeException e) {
+        throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage());
+      } catch (IOException e) {
+        throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
+      }
+    }
+    for (var e : ENV.entrySet()) {
+      String v = env.get(e.getKey());
+      if (v != null && !v.isBlank()) e.getValue().accept(json, v.trim());
+    }
+    NodeConfig c = new NodeConfig(json, confDir);
+    c.validate();
+    return c;
+  }
+
+  private void validate() {
+    for (String r : roles()) {
+      if (!ROLES.contains(r)) throw new IllegalArgumentException("node.roles: unknown role '" + r + "' (known: " + String.join(", ", ROLES.stream().sorted().toList()) + ")");
+    }
+    if (roles().isEmpty()) throw new IllegalArgumentException("node.roles: a node needs at least one role");
+    String format = section("log").getString("format", "text");
+    if (!format.equals("text") && !format.equals("json")) throw new IllegalArgumentException("log.format: must be text or json, not '" + format + "'");
+  }
+
+  public JsonObject section(String name) {
+    return json.getJsonObject(name, new JsonObject());
+  }
+
+  public Path confDir() {
+    return confDir;
+  }
+
+  public List<String> roles() {
+    return section("node").getJsonArray("roles", new JsonArray(List.copyOf(ROLES))).stream().map(String::valueOf).distinct().toList();
+  }
+
+  public boolean has(String role) {
+    return roles().contains(role);
+  }
+
+  /** Roles that read and write PostgreSQL; a node with neither (a runner, a router) needs no database. */
+  public boolean needsDatabase() {
+    return has("coordinator") || has("web");
+  }
+
+  public Path dataDir() {
+    return Path.of(section("node").getString("dataDir", "./data")).toAbsolutePath().normalize();
+  }
+
+  public int clusterPort() {
+    return section("cluster").getInteger("port", 5701);
+  }
+
+  /** The configured id, or {@code <host>-<cluster port>}: stable across restarts, so a restarted node's old attempts are recognised. */
+  public String nodeId() {
+    String id = section("node").getString("id");
+    if (id != null && !id.isBlank()) return id;
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "node";
+    }
+    return host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-") + "-" + clusterPort();
+  }
+
+  public String logFormat() {
+    return section("log").getString("format", "text");
+  }
+
+  public String logLevel() {
+    return section("log").getString("level", "INFO");
+  }
+
+  private static JsonObject section(JsonObject c, String name) {
+    JsonObject s = c.getJsonObject(name);
+    if (s == null) {
+      s = new JsonObject();
+      c.put(name, s);
+    }
+    return s;
+  }
+
+  private static JsonArray list(String v) {
+    return new JsonArray(Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList());
+  }
+
+  private static int integer(String name, String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": '" + v + "' is not a whole number");
+    }
+  }
+}

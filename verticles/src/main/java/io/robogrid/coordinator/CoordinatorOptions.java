@@ -1,0 +1,31 @@
+package io.robogrid.coordinator;
+
+import io.robogrid.core.Durations;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+
+/**
+ * Settings of the coordinator role, from the {@code coordinator} section of the node config.
+ *
+ * @param heartbeatTimeout an attempt with no heartbeat for this long is lost and its job retried
+ * @param sweepInterval how often to look for lost attempts
+ * @param pollInterval the slow fallback poll; LISTEN/NOTIFY and runner announcements wake the dispatcher sooner
+ * @param claimBatch at most this many jobs are claimed in one statement
+ */
+public record CoordinatorOptions(Duration heartbeatTimeout, Duration sweepInterval, Duration pollInterval, int claimBatch) {
+
+  public static CoordinatorOptions fromJson(JsonObject j) {
+    j = j == null ? new JsonObject() : j;
+    int batch = j.getInteger("claimBatch", 64);
+    if (batch < 1 || batch > 1000) throw new IllegalArgumentException("coordinator.claimBatch: must be from 1 to 1000, not " + batch);
+    return new CoordinatorOptions(duration(j, "heartbeatTimeout", "10s"), duration(j, "sweepInterval", "2s"), duration(j, "pollInterval", "5s"), batch);
+  }
+
+  private static Duration duration(JsonObject j, String key, String dflt) {
+    try {
+      return Durations.parse(j.getString(key, dflt));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw new IllegalArgumentException("coordinator." + key + ": " + e.getMessage());
+    }
+  }
+}

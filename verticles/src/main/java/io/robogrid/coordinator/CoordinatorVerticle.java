@@ -1,0 +1,149 @@
+package io.robogrid.coordinator;
+
+import io.robogrid.core.ErrorCode;
+import io.robogrid.core.RoboGridException;
+import io.robogrid.jobs.JobEvents;
+import io.robogrid.jobs.JobLifecycle;
+import io.robogrid.jobs.Outcome;
+import io.robogrid.router.RouterAddresses;
+import io.robogrid.store.DatabaseOptions;
+import io.robogrid.store.JobStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator role: dispatches due jobs ({@link Dispatcher}), records what runners report ({@link ReportHandler}),
+ * and gives up attempts whose runner went silent or restarted, so that their jobs are retried. Several coordinators
+ * may run in a cluster: claims skip locked rows and every write is fenced by attempt number.
+ */
+public final class CoordinatorVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorVerticle.class);
+
+  private final CoordinatorOptions options;
+  private final DatabaseOptions db;
+  private final Clock clock;
+  private final JobLifecycle lifecycle;
+  private Pool pool;
+  private JobStore store;
+  private PgSubscriber subscriber;
+  private Dispatcher dispatcher;
+  private ReportHandler reports;
+
+  public CoordinatorVerticle(CoordinatorOptions options, DatabaseOptions db, Clock clock, RandomGenerator random) {
+    this.options = options;
+    this.db = db;
+    this.clock = clock;
+    this.lifecycle = new JobLifecycle(random);
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connect()).using(vertx).build();
+    store = new JobStore(pool);
+    dispatcher = new Dispatcher(vertx, store, lifecycle, clock, options);
+    reports = new ReportHandler(store, lifecycle, clock, vertx.eventBus());
+    subscriber = PgSubscriber.subscriber(vertx, db.connect()).reconnectPolicy(n -> Math.min(5_000L, 200L * (n + 1)));
+    subscriber.channel(JobStore.CHANNEL).handler(payload -> dispatcher.wake());
+    var bus = vertx.eventBus();
+    return Future.all(
+            bus.<JsonObject>consumer(CoordinatorAddresses.REPORT, this::report).completion(),
+            bus.<JsonObject>consumer(CoordinatorAddresses.HEARTBEAT, this::heartbeat).completion(),
+            bus.<JsonObject>consumer(CoordinatorAddresses.RUNNER_STARTED, this::runnerStarted).completion(),
+            // a runner with free slots is a reason to look at the queue
+            bus.<JsonObject>consumer(RouterAddresses.RUNNER_STATUS, m -> {
+              if (m.body().getInteger("free", 0) > 0) dispatcher.wake();
+            }).completion(),
+            subscriber.connect())
+        .andThen(v -> {
+          vertx.setPeriodic(options.sweepInterval().toMillis(), t -> sweep());
+          vertx.setPeriodic(options.pollInterval().toMillis(), t -> dispatcher.wake());
+          dispatcher.wake();
+        });
+  }
+
+  /** First step of a graceful shutdown: claim nothing more, but keep recording what runners report. */
+  public Future<Void> stopClaiming() {
+    return vertx.getOrCreateContext() == context ? stopClaimingHere() : Future.<Void>future(p -> context.runOnContext(v -> stopClaimingHere().onComplete(p)));
+  }
+
+  private Future<Void> stopClaimingHere() {
+    dispatcher.stop();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    dispatcher.stop();
+    return Future.join(subscriber.close(), pool.close());
+  }
+
+  private void report(Message<JsonObject> m) {
+    reports.handle(m.body()).onComplete(ar -> {
+      if (ar.succeeded()) m.reply(new JsonObject());
+      else fail(m, ar.cause());
+    });
+  }
+
+  private void heartbeat(Message<JsonObject> m) {
+    String node = m.body().getString("node");
+    Map<UUID, Integer> attempts = new HashMap<>();
+    m.body().getJsonObject("attempts", new JsonObject()).forEach(e -> attempts.put(UUID.fromString(e.getKey()), ((Number) e.getValue()).intValue()));
+    store.heartbeat(node, attempts, clock.instant()).onComplete(ar -> {
+      if (ar.succeeded()) m.reply(new JsonObject().put("alive", new JsonArray(ar.result().stream().map(UUID::toString).toList())));
+      else fail(m, ar.cause());
+    });
+  }
+
+  /** A runner (re)started: it holds nothing now, so whatever the store says it held is lost. */
+  private void runnerStarted(Message<JsonObject> m) {
+    String node = m.body().getString("node");
+    store.attemptsOn(node).compose(held -> loseAll(held, "node " + node + " restarted")).onComplete(ar -> {
+      if (ar.succeeded()) m.reply(new JsonObject().put("lost", ar.result()));
+      else fail(m, ar.cause());
+    });
+  }
+
+  /** Gives up attempts with no heartbeat within the timeout: their runner died or hangs. */
+  private void sweep() {
+    Instant cutoff = clock.instant().minus(options.heartbeatTimeout());
+    store.staleAttempts(cutoff)
+        .compose(stale -> loseAll(stale, "no heartbeat for " + options.heartbeatTimeout().toMillis() + " ms"))
+        .onFailure(e -> log.warn("sweep for lost attempts failed: {}", e.toString()));
+  }
+
+  private Future<Integer> loseAll(Map<UUID, Integer> attempts, String why) {
+    List<Future<Void>> all = new java.util.ArrayList<>();
+    attempts.forEach((job, attempt) -> {
+      log.atWarn().addKeyValue("job", job).log("attempt {} lost: {}", attempt, why);
+      Instant now = clock.instant();
+      all.add(store.transition(job, attempt, now, lifecycle.finish(Outcome.lost(why), now))
+          .map(r -> {
+            JobEvents.publish(vertx.eventBus(), r.events());
+            return (Void) null;
+          })
+          .recover(e -> e instanceof RoboGridException re && re.code() == ErrorCode.STALE_ATTEMPT ? Future.succeededFuture() : Future.failedFuture(e)));
+    });
+    return Future.all(all).map(v -> attempts.size());
+  }
+
+  private static void fail(Message<?> m, Throwable e) {
+    ErrorCode code = e instanceof RoboGridException re ? re.code() : ErrorCode.INTERNAL;
+    if (code == ErrorCode.INTERNAL) log.warn("request on {} failed: {}", m.address(), e.toString());
+    m.fail(code.busCode(), e.getMessage());
+  }
+}

@@ -1,0 +1,165 @@
+package io.robogrid.coordinator;
+
+import io.robogrid.core.ErrorCode;
+import io.robogrid.jobs.JobEvents;
+import io.robogrid.jobs.JobLifecycle;
+import io.robogrid.jobs.Outcome;
+import io.robogrid.router.RouterAddresses;
+import io.robogrid.runner.Assignment;
+import io.robogrid.runner.RunnerAddresses;
+import io.robogrid.store.JobRecord;
+import io.robogrid.store.JobStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves due jobs to runners. One pass: promote jobs whose time has come, ask the router what the live runners can
+ * take, claim that many jobs ({@code FOR UPDATE SKIP LOCKED}, so several coordinators never claim the same job), have
+ * the router place each, and hand it to its runner. A job a runner refuses goes back to the queue without counting
+ * as a failure. Passes never overlap; a wake-up during a pass runs one more pass after it. Woken by NOTIFY, runner
+ * announcements and a timer for the next due job, with a slow poll as the safety net.
+ */
+final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final DeliveryOptions TO_RUNNER = new DeliveryOptions().setSendTimeout(10_000);
+  private static final int PROMOTE_BATCH = 1000;
+  /** After a pass whose jobs were refused, wait this long so a stale view of the runners cannot spin the loop. */
+  private static final long REFUSED_PAUSE_MS = 200;
+
+  private final Vertx vertx;
+  private final JobStore store;
+  private final JobLifecycle lifecycle;
+  private final Clock clock;
+  private final CoordinatorOptions options;
+  private boolean running;
+  private boolean again;
+  private boolean stopped;
+  private long dueTimer = -1;
+
+  Dispatcher(Vertx vertx, JobStore store, JobLifecycle lifecycle, Clock clock, CoordinatorOptions options) {
+    this.vertx = vertx;
+    this.store = store;
+    this.lifecycle = lifecycle;
+    this.clock = clock;
+    this.options = options;
+  }
+
+  /** Asks for a pass soon; calls during a pass coalesce into one more pass. */
+  void wake() {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    again = false;
+    pass().onComplete(ar -> {
+      if (ar.failed()) log.warn("dispatch pass failed: {}", ar.cause().toString());
+      running = false;
+      long pause = ar.succeeded() ? ar.result() : 1000;
+      if (again || pause > 0 && !stopped) {
+        if (pause > 0) vertx.setTimer(pause, t -> wake());
+        else wake();
+      } else {
+        scheduleNextDue();
+      }
+    });
+  }
+
+  void stop() {
+    stopped = true;
+    if (dueTimer >= 0) vertx.cancelTimer(dueTimer);
+  }
+
+  /** @return 0 when done, or a pause in ms after which to pass again (more work than one pass, or refusals) */
+  private Future<Long> pass() {
+    Instant now = clock.instant();
+    return store.promoteDue(now, PROMOTE_BATCH)
+        .compose(promoted -> {
+          JobEvents.publish(vertx.eventBus(), promoted);
+          return vertx.eventBus().<JsonObject>request(RouterAddresses.OFFER, new JsonObject());
+        })
+        .compose(offer -> {
+          List<Future<Long>> groups = new ArrayList<>();
+          for (Object g : offer.body().getJsonArray("groups", new JsonArray())) {
+            JsonObject group = (JsonObject) g;
+            int limit = Math.min(group.getInteger("free"), options.claimBatch());
+            List<String> caps = group.getJsonArray("capabilities").stream().map(String::valueOf).toList();
+            groups.add(claimAndPlace(limit, caps));
+          }
+          return Future.all(groups).map(all -> {
+            long pause = 0;
+            for (int i = 0; i < all.size(); i++) pause = Math.max(pause, all.<Long>resultAt(i));
+            return pause;
+          });
+        })
+        .recover(e -> e instanceof ReplyException re && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+            ? Future.succeededFuture(0L) // no router on the cluster yet: nothing can be placed
+            : Future.failedFuture(e));
+  }
+
+  private Future<Long> claimAndPlace(int limit, List<String> caps) {
+    return store.claim(limit, caps, clock.instant()).compose(claims -> {
+      if (claims.isEmpty()) return Future.succeededFuture(0L);
+      claims.forEach(c -> JobEvents.publish(vertx.eventBus(), List.of(c.event())));
+      JsonArray jobs = new JsonArray();
+      claims.forEach(c -> jobs.add(new JsonObject().put("jobId", c.job().id.toString()).put("requires", new JsonArray(c.job().requires))));
+      return vertx.eventBus().<JsonObject>request(RouterAddresses.ASSIGN, new JsonObject().put("jobs", jobs)).compose(reply -> {
+        JsonObject nodes = reply.body().getJsonObject("nodes");
+        List<Future<Boolean>> sends = new ArrayList<>();
+        for (var c : claims) sends.add(handOver(c.job(), nodes.getString(c.job().id.toString())));
+        return Future.join(sends).transform(ar -> {
+          boolean refused = sends.stream().anyMatch(f -> f.failed() || !f.result());
+          return Future.succeededFuture(refused ? REFUSED_PAUSE_MS : claims.size() == limit ? 1L : 0L);
+        });
+      });
+    });
+  }
+
+  /** Sends the job to {@code node}; on refusal puts it back in the queue. Completes with whether the runner took it. */
+  private Future<Boolean> handOver(JobRecord job, String node) {
+    if (node == null) return handBack(job, "no runner can take it now").map(false);
+    Assignment a = new Assignment(job.id, job.attempt, job.robot, job.workflow, job.input);
+    return vertx.eventBus().request(RunnerAddresses.execute(node), a.toJson(), TO_RUNNER).map(true).recover(err -> {
+      String why = err instanceof ReplyException re && ErrorCode.fromBusCode(re.failureCode()) == ErrorCode.NO_CAPACITY
+          ? "runner " + node + " was full" : "runner " + node + " did not take it: " + err.getMessage();
+      return handBack(job, why).map(false);
+    });
+  }
+
+  private Future<Void> handBack(JobRecord job, String why) {
+    log.atDebug().addKeyValue("job", job.id).log("back to the queue: {}", why);
+    return store.transition(job.id, job.attempt, clock.instant(), lifecycle.finish(Outcome.handedBack(), clock.instant()))
+        .onSuccess(r -> JobEvents.publish(vertx.eventBus(), r.events()))
+        .recover(e -> {
+          log.atWarn().addKeyValue("job", job.id).log("could not hand back attempt {}: {}", job.attempt, e.getMessage());
+          return Future.succeededFuture();
+        }).mapEmpty();
+  }
+
+  /** A timer for the next PENDING or RETRY_WAIT job, so it starts on time without polling. */
+  private void scheduleNextDue() {
+    if (stopped) return;
+    store.nextDueAt().onSuccess(next -> {
+      if (next == null || stopped) return;
+      long ms = Math.max(1, Duration.between(clock.instant(), next).toMillis());
+      if (ms > options.pollInterval().toMillis()) return; // the poll will see it
+      if (dueTimer >= 0) vertx.cancelTimer(dueTimer);
+      dueTimer = vertx.setTimer(ms, t -> {
+        dueTimer = -1;
+        wake();
+      });
+    });
+  }
+}

@@ -1,0 +1,52 @@
+package io.robogrid.coordinator;
+
+import io.robogrid.jobs.JobEvents;
+import io.robogrid.jobs.JobLifecycle;
+import io.robogrid.jobs.Outcome;
+import io.robogrid.store.JobEvent;
+import io.robogrid.store.JobStore;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Writes what runners report about their attempts, each write fenced by the attempt number, and publishes the
+ * resulting events. A report about an attempt that is no longer the job's live one fails with STALE_ATTEMPT.
+ */
+final class ReportHandler {
+  private final JobStore store;
+  private final JobLifecycle lifecycle;
+  private final Clock clock;
+  private final EventBus bus;
+
+  ReportHandler(JobStore store, JobLifecycle lifecycle, Clock clock, EventBus bus) {
+    this.store = store;
+    this.lifecycle = lifecycle;
+    this.clock = clock;
+    this.bus = bus;
+  }
+
+  Future<Void> handle(JsonObject r) {
+    UUID job = UUID.fromString(r.getString("jobId"));
+    int attempt = r.getInteger("attempt");
+    Instant at = Instant.parse(r.getString("at"));
+    Future<List<JobEvent>> write = switch (r.getString("type")) {
+      case Reports.STARTED -> store.markRunning(job, attempt, r.getString("node"), clock.instant());
+      case Reports.STEP_STARTED -> store.stepStarted(job, attempt, r.getString("step"), r.getInteger("tries"), at);
+      case Reports.STEP_FINISHED -> store.stepFinished(job, attempt, r.getString("step"), r.getString("state"), r.getInteger("tries"),
+          r.getJsonObject("output"), r.getJsonObject("error"), r.getString("startedAt") == null ? null : Instant.parse(r.getString("startedAt")), at);
+      case Reports.STEP_LOG -> store.stepLog(job, attempt, r.getString("step"), r.getString("level"), r.getString("message"), at);
+      case Reports.FINISHED -> store.transition(job, attempt, clock.instant(),
+          lifecycle.finish(Outcome.fromJson(r.getJsonObject("outcome")), clock.instant())).map(t -> t.events());
+      default -> Future.failedFuture(new IllegalArgumentException("unknown report type " + r.getString("type")));
+    };
+    return write.map(events -> {
+      JobEvents.publish(bus, events);
+      return null;
+    });
+  }
+}

@@ -1,0 +1,43 @@
+package io.robogrid.coordinator;
+
+import io.robogrid.jobs.Outcome;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.UUID;
+
+/** The reports a runner sends to {@link CoordinatorAddresses#REPORT} about one attempt, in the order it sends them. */
+public final class Reports {
+  public static final String STARTED = "started";
+  public static final String STEP_STARTED = "step.started";
+  public static final String STEP_FINISHED = "step.finished";
+  public static final String STEP_LOG = "step.log";
+  public static final String FINISHED = "finished";
+
+  private Reports() {}
+
+  private static JsonObject base(String type, String node, UUID job, int attempt, Instant at) {
+    return new JsonObject().put("type", type).put("node", node).put("jobId", job.toString()).put("attempt", attempt).put("at", at.toString());
+  }
+
+  public static JsonObject started(String node, UUID job, int attempt, Instant at) {
+    return base(STARTED, node, job, attempt, at);
+  }
+
+  public static JsonObject stepStarted(String node, UUID job, int attempt, String step, int tries, Instant at) {
+    return base(STEP_STARTED, node, job, attempt, at).put("step", step).put("tries", tries);
+  }
+
+  public static JsonObject stepFinished(String node, UUID job, int attempt, String step, String state, int tries, JsonObject output,
+                                        JsonObject error, Instant startedAt, Instant at) {
+    return base(STEP_FINISHED, node, job, attempt, at).put("step", step).put("state", state).put("tries", tries)
+        .put("output", output).put("error", error).put("startedAt", startedAt == null ? null : startedAt.toString());
+  }
+
+  public static JsonObject stepLog(String node, UUID job, int attempt, String step, String level, String message, Instant at) {
+    return base(STEP_LOG, node, job, attempt, at).put("step", step).put("level", level).put("message", message);
+  }
+
+  public static JsonObject finished(String node, UUID job, int attempt, Outcome outcome, Instant at) {
+    return base(FINISHED, node, job, attempt, at).put("outcome", outcome.toJson());
+  }
+}

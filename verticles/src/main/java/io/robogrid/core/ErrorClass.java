@@ -1,0 +1,46 @@
+package io.robogrid.core;
+
+/**
+ * Why a step or an attempt failed. The class decides whether a retry can help: a recoverable failure
+ * is retried under the step's and then the robot's retry policy, an unrecoverable one ends the job at once.
+ * The names are part of the API (they are the {@code error.code} of a failed job or step).
+ */
+public enum ErrorClass {
+  // recoverable: the world may look different on the next try
+  ELEMENT_NOT_FOUND(true),
+  PAGE_TIMEOUT(true),
+  RATE_LIMITED(true),
+  HTTP_5XX(true),
+  CONNECTION_FAILED(true),
+  LEASE_BUSY(true),
+  STEP_TIMEOUT(true),
+  JOB_TIMEOUT(true),
+  NODE_LOST(true),
+  UNKNOWN(true),
+  // unrecoverable: trying again does the same thing
+  INVALID_URL(false),
+  ACCESS_DENIED(false),
+  UNEXPECTED_STATUS(false),
+  BAD_WORKFLOW(false),
+  BAD_REFERENCE(false),
+  FAILED(false),
+  CANCELLED(false);
+
+  private final boolean recoverable;
+
+  ErrorClass(boolean recoverable) {
+    this.recoverable = recoverable;
+  }
+
+  public boolean recoverable() {
+    return recoverable;
+  }
+
+  /** Lenient lookup for operator-written names ({@code rate_limited}, {@code RATE-LIMITED}); null when unknown. */
+  public static ErrorClass fromName(String name) {
+    if (name == null) return null;
+    String n = name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    for (ErrorClass c : values()) if (c.name().equals(n)) return c;
+    return null;
+  }
+}

@@ -1,0 +1,40 @@
+package io.robogrid.core;
+
+/** Stable codes of API and event-bus errors, with the HTTP status each maps to. Part of the public contract. */
+public enum ErrorCode {
+  MALFORMED_JSON(400),
+  INVALID_REQUEST(400),
+  INVALID_WORKFLOW(400),
+  UNKNOWN_ROBOT(404),
+  JOB_NOT_FOUND(404),
+  NOT_FOUND(404),
+  METHOD_NOT_ALLOWED(405),
+  JOB_FINISHED(409),
+  PAYLOAD_TOO_LARGE(413),
+  UNSUPPORTED_MEDIA_TYPE(415),
+  // between nodes
+  NO_CAPACITY(503),
+  STALE_ATTEMPT(409),
+  UNAVAILABLE(503),
+  INTERNAL(500);
+
+  private final int httpStatus;
+
+  ErrorCode(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** The event-bus failure code ({@code message.fail(code, text)}) for this error. */
+  public int busCode() {
+    return 1000 + ordinal();
+  }
+
+  public static ErrorCode fromBusCode(int code) {
+    int i = code - 1000;
+    return i >= 0 && i < values().length ? values()[i] : INTERNAL;
+  }
+}

@@ -1,0 +1,56 @@
+package io.robogrid.core;
+
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The life of a job, and the one place that says which moves are allowed.
+ * <pre>
+ * PENDING ──due──▶ QUEUED ──claim──▶ CLAIMED ──runner starts──▶ RUNNING ──▶ SUCCEEDED | FAILED | CANCELLED
+ *                    ▲                  │ handed back               │ recoverable failure, lost node
+ *                    └──── due ──── RETRY_WAIT ◀────────────────────┘
+ * </pre>
+ * Stores apply a move as one guarded {@code UPDATE … WHERE state = from AND attempt = n} after asking {@link #canMoveTo}.
+ */
+public enum JobState {
+  PENDING, QUEUED, CLAIMED, RUNNING, RETRY_WAIT, SUCCEEDED, FAILED, CANCELLED;
+
+  private static final Map<JobState, Set<JobState>> ALLOWED = new EnumMap<>(JobState.class);
+
+  static {
+    ALLOWED.put(PENDING, EnumSet.of(QUEUED, CANCELLED));
+    ALLOWED.put(QUEUED, EnumSet.of(CLAIMED, CANCELLED));
+    // CLAIMED → QUEUED: the chosen runner refused or the node shut down before starting it
+    ALLOWED.put(CLAIMED, EnumSet.of(RUNNING, QUEUED, RETRY_WAIT, FAILED, CANCELLED));
+    // RUNNING → QUEUED: graceful shutdown handed the attempt back without it failing
+    ALLOWED.put(RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, RETRY_WAIT, QUEUED));
+    ALLOWED.put(RETRY_WAIT, EnumSet.of(QUEUED, CANCELLED));
+    ALLOWED.put(SUCCEEDED, EnumSet.noneOf(JobState.class));
+    ALLOWED.put(FAILED, EnumSet.noneOf(JobState.class));
+    ALLOWED.put(CANCELLED, EnumSet.noneOf(JobState.class));
+  }
+
+  public boolean canMoveTo(JobState next) {
+    return ALLOWED.get(this).contains(next);
+  }
+
+  public boolean isTerminal() {
+    return ALLOWED.get(this).isEmpty();
+  }
+
+  /** An attempt is live on some node. */
+  public boolean isActive() {
+    return this == CLAIMED || this == RUNNING;
+  }
+
+  /** Fails loudly on a move the state machine does not allow: a bug, never a user error. */
+  public static void requireMove(JobState from, JobState to) {
+    if (!from.canMoveTo(to)) throw new IllegalStateException("job state " + from + " cannot move to " + to);
+  }
+
+  public static JobState parse(String s) {
+    return valueOf(s);
+  }
+}

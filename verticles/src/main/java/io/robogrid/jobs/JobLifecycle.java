@@ -1,0 +1,97 @@
+package io.robogrid.jobs;
+
+import io.robogrid.core.ErrorClass;
+import io.robogrid.core.ErrorCode;
+import io.robogrid.core.JobState;
+import io.robogrid.core.RoboGridException;
+import io.robogrid.core.StepFailure;
+import io.robogrid.store.Change;
+import io.robogrid.store.JobRecord;
+import io.robogrid.workflow.RetryPolicy;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * The decisions of a job's life that are more than a single move: what an attempt's outcome leads to (done,
+ * retry after a backoff, failed for good), and what a cancel does in each state. Pure functions of the job,
+ * the outcome, the time and a random source, so that tests fix all three.
+ */
+public final class JobLifecycle {
+  private final RandomGenerator random;
+
+  public JobLifecycle(RandomGenerator random) {
+    this.random = random;
+  }
+
+  /** The change an attempt's outcome makes; null when the job has moved on (already cancelled, say) and there is nothing to do. */
+  public Function<JobRecord, Change> finish(Outcome outcome, Instant now) {
+    return job -> {
+      if (!job.state.isActive()) return null;
+      JsonObject attemptError = outcome.errorJson();
+      if (outcome.kind() == Outcome.Kind.SUCCEEDED && !job.cancelRequested) {
+        job.state = JobState.SUCCEEDED;
+        job.finishedAt = now;
+        job.result = outcome.result();
+        job.error = null;
+        return Change.of(job, "SUCCEEDED", null, null);
+      }
+      if (outcome.kind() == Outcome.Kind.CANCELLED || job.cancelRequested) {
+        return cancelled(job, now, outcome.kind() == Outcome.Kind.CANCELLED ? outcome.error().getMessage() : "cancelled by request");
+      }
+      if (outcome.kind() == Outcome.Kind.HANDED_BACK) {
+        job.state = JobState.QUEUED;
+        job.runAt = now;
+        job.node = null;
+        job.heartbeatAt = null;
+        return Change.of(job, "HANDED_BACK", null, new JsonObject().put("reason", "handed back by its node"));
+      }
+      // FAILED or LOST: counts against the retry policy
+      StepFailure error = outcome.error() != null ? outcome.error() : new StepFailure(ErrorClass.UNKNOWN, "no error given");
+      job.failures++;
+      job.error = outcome.errorJson();
+      job.node = null;
+      job.heartbeatAt = null;
+      String attemptState = outcome.kind() == Outcome.Kind.LOST ? "LOST" : "FAILED";
+      RetryPolicy policy = RetryPolicy.fromJson(job.workflow.getJsonObject("retry"));
+      if (error.recoverable() && job.failures < job.maxAttempts) {
+        Duration delay = policy.delayBefore(job.failures + 1, random);
+        job.state = JobState.RETRY_WAIT;
+        job.runAt = now.plus(delay);
+        return Change.of(job, attemptState, attemptError, new JsonObject().put("error", job.error).put("retryInMs", delay.toMillis()));
+      }
+      job.state = JobState.FAILED;
+      job.finishedAt = now;
+      return Change.of(job, attemptState, attemptError, new JsonObject().put("error", job.error)
+          .put("reason", error.recoverable() ? "no attempts left (" + job.maxAttempts + ")" : "unrecoverable error"));
+    };
+  }
+
+  /**
+   * A cancel request: a job that is not running is cancelled at once; a running one is marked, and its runner
+   * (told separately) ends it; a finished one cannot be cancelled.
+   */
+  public Function<JobRecord, Change> cancel(Instant now, String reason) {
+    return job -> {
+      if (job.state.isTerminal()) {
+        throw new RoboGridException(ErrorCode.JOB_FINISHED, "job " + job.id + " already finished (" + job.state + ")");
+      }
+      if (job.state == JobState.RUNNING) {
+        if (job.cancelRequested) return null;
+        job.cancelRequested = true;
+        return new Change(job, null, null, "job.cancel-requested", new JsonObject().put("reason", reason).put("node", job.node));
+      }
+      return cancelled(job, now, reason);
+    };
+  }
+
+  private static Change cancelled(JobRecord job, Instant now, String reason) {
+    boolean hadAttempt = job.state.isActive();
+    job.state = JobState.CANCELLED;
+    job.finishedAt = now;
+    job.error = new StepFailure(ErrorClass.CANCELLED, reason).toJson();
+    return Change.of(job, hadAttempt ? "CANCELLED" : null, hadAttempt ? job.error : null, new JsonObject().put("reason", reason));
+  }
+}

@@ -1,0 +1,18 @@
+package io.robogrid.runner;
+
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/** One attempt of a job handed to a runner: everything it needs, so that a runner needs no database. */
+public record Assignment(UUID jobId, int attempt, String robot, JsonObject workflow, JsonObject input) {
+
+  public JsonObject toJson() {
+    return new JsonObject().put("jobId", jobId.toString()).put("attempt", attempt).put("robot", robot)
+        .put("workflow", workflow).put("input", input);
+  }
+
+  public static Assignment fromJson(JsonObject j) {
+    return new Assignment(UUID.fromString(j.getString("jobId")), j.getInteger("attempt"), j.getString("robot"),
+        j.getJsonObject("workflow"), j.getJsonObject("input", new JsonObject()));
+  }
+}

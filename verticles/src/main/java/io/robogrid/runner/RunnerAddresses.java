@@ -1,0 +1,16 @@
+package io.robogrid.runner;
+
+/** Event-bus addresses a runner listens on: one pair per node, so that work goes to exactly the chosen node. */
+public final class RunnerAddresses {
+  private RunnerAddresses() {}
+
+  /** Request: an {@link Assignment}; reply {@code {"accepted": true}} or a NO_CAPACITY failure. */
+  public static String execute(String node) {
+    return "robogrid.runner." + node + ".execute";
+  }
+
+  /** Send: {@code {"jobId", "attempt", "reason"}}: stop that attempt now. */
+  public static String cancel(String node) {
+    return "robogrid.runner." + node + ".cancel";
+  }
+}

@@ -1,0 +1,38 @@
+package io.robogrid.runner;
+
+import io.robogrid.core.Durations;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of the runner role, from the {@code runner} section of the node config.
+ *
+ * @param slots how many jobs this node runs at once
+ * @param heartbeatInterval how often the node proves its running attempts alive (keep well under the coordinator's heartbeatTimeout)
+ * @param shutdownGrace how long a stopping node lets running jobs finish before handing them back
+ * @param defaultJobTimeout the job timeout of a workflow that sets none
+ */
+public record RunnerOptions(String node, List<String> capabilities, int slots, Duration heartbeatInterval, Duration statusInterval,
+                            Duration shutdownGrace, Duration defaultJobTimeout, String version) {
+  public static final int DEFAULT_SLOTS = 8;
+
+  public static RunnerOptions fromJson(String node, String version, JsonObject j) {
+    j = j == null ? new JsonObject() : j;
+    List<String> caps = j.getJsonArray("capabilities", new JsonArray().add("http")).stream().map(String::valueOf).toList();
+    int slots = j.getInteger("slots", DEFAULT_SLOTS);
+    if (slots < 1 || slots > 1000) throw new IllegalArgumentException("runner.slots: must be from 1 to 1000, not " + slots);
+    return new RunnerOptions(node, caps, slots,
+        duration(j, "heartbeatInterval", "2s"), duration(j, "statusInterval", "2s"),
+        duration(j, "shutdownGrace", "10s"), duration(j, "defaultJobTimeout", "1h"), version);
+  }
+
+  static Duration duration(JsonObject j, String key, String dflt) {
+    try {
+      return Durations.parse(j.getString(key, dflt));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw new IllegalArgumentException("runner." + key + ": " + e.getMessage());
+    }
+  }
+}

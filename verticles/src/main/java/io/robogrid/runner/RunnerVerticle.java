@@ -1,0 +1,262 @@
+package io.robogrid.runner;
+
+import io.robogrid.coordinator.CoordinatorAddresses;
+import io.robogrid.coordinator.Reports;
+import io.robogrid.core.ErrorClass;
+import io.robogrid.core.ErrorCode;
+import io.robogrid.core.StepFailure;
+import io.robogrid.jobs.Outcome;
+import io.robogrid.router.RouterAddresses;
+import io.robogrid.router.RunnerStatus;
+import io.robogrid.workflow.Problems;
+import io.robogrid.workflow.StepCatalog;
+import io.robogrid.workflow.Workflow;
+import io.robogrid.workflow.WorkflowParser;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner role: takes assignments for this node, runs each as a {@link WorkflowRun} in one of its slots, reports
+ * every step to the coordinators and keeps its attempts alive with heartbeats. It needs no database: everything
+ * crosses the event bus. On stop it takes no more work, lets running jobs finish for a grace period, then hands the
+ * rest back to the queue.
+ */
+public final class RunnerVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(RunnerVerticle.class);
+
+  private final RunnerOptions options;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final StepCatalog catalog;
+  private final Map<UUID, Active> active = new LinkedHashMap<>();
+  private StepExecutors executors;
+  private WorkflowParser parser;
+  private Instant startedAt;
+  private boolean accepting;
+  private boolean announced;
+
+  /** A running attempt: its run, its reporter, and whether the coordinator has seen it start. */
+  private static final class Active {
+    final int attempt;
+    final AttemptReporter reporter;
+    WorkflowRun run;
+    boolean started;
+
+    Active(int attempt, AttemptReporter reporter) {
+      this.attempt = attempt;
+      this.reporter = reporter;
+    }
+  }
+
+  public RunnerVerticle(RunnerOptions options, Clock clock, RandomGenerator random, StepCatalog catalog) {
+    this.options = options;
+    this.clock = clock;
+    this.random = random;
+    this.catalog = catalog;
+  }
+
+  @Override
+  public Future<?> start() {
+    executors = StepExecutors.builtIn(vertx, "RoboGrid/" + options.version());
+    Set<String> missing = new java.util.TreeSet<>(catalog.names());
+    missing.removeAll(executors.types());
+    if (!missing.isEmpty()) return Future.failedFuture("runner has no executor for step types " + missing);
+    parser = new WorkflowParser(catalog);
+    startedAt = clock.instant();
+    var bus = vertx.eventBus();
+    Future<Void> consumers = Future.all(
+        bus.<JsonObject>consumer(RunnerAddresses.execute(options.node()), this::execute).completion(),
+        bus.<JsonObject>consumer(RunnerAddresses.cancel(options.node()), this::cancel).completion()).mapEmpty();
+    return consumers.andThen(v -> {
+      vertx.setPeriodic(options.heartbeatInterval().toMillis(), t -> heartbeat());
+      vertx.setPeriodic(options.statusInterval().toMillis(), t -> publishStatus());
+      announce(1);
+    });
+  }
+
+  /**
+   * Tells the coordinators this node (re)started, so that what it held before a crash is recovered at once rather
+   * than after the heartbeat timeout. Work is accepted only after that, so that nothing new is mistaken for old.
+   */
+  private void announce(int tryNo) {
+    vertx.eventBus().<JsonObject>request(CoordinatorAddresses.RUNNER_STARTED, new JsonObject().put("node", options.node()),
+        new DeliveryOptions().setSendTimeout(10_000)).onComplete(ar -> {
+          if (ar.succeeded()) {
+            announced = true;
+            accepting = true;
+            log.info("runner {} ready: {} slots, capabilities {} ({} earlier attempts recovered)", options.node(), options.slots(),
+                options.capabilities(), ar.result().body().getInteger("lost", 0));
+            publishStatus();
+          } else {
+            if (tryNo == 1 || tryNo % 10 == 0) log.warn("no coordinator answered yet ({}); runner {} waits before taking work", ar.cause().getMessage(), options.node());
+            vertx.setTimer(Math.min(5_000, 200L * tryNo), t -> announce(tryNo + 1));
+          }
+        });
+  }
+
+  private void execute(Message<JsonObject> msg) {
+    Assignment a;
+    try {
+      a = Assignment.fromJson(msg.body());
+    } catch (RuntimeException e) {
+      msg.fail(ErrorCode.INVALID_REQUEST.busCode(), "bad assignment: " + e.getMessage());
+      return;
+    }
+    if (!accepting || active.size() >= options.slots()) {
+      msg.fail(ErrorCode.NO_CAPACITY.busCode(), "runner " + options.node() + " has no free slot");
+      publishStatus();
+      return;
+    }
+    if (active.containsKey(a.jobId())) {
+      msg.fail(ErrorCode.STALE_ATTEMPT.busCode(), "job " + a.jobId() + " is already running here");
+      return;
+    }
+    Active entry = new Active(a.attempt(), new AttemptReporter(vertx, a.jobId().toString(), () -> stopStale(a.jobId())));
+    active.put(a.jobId(), entry);
+    msg.reply(new JsonObject().put("accepted", true));
+    publishStatus();
+    log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} of {} accepted", a.attempt(), a.robot() == null ? "inline workflow" : a.robot());
+    // the coordinator must see the attempt start before any step runs: a job cancelled meanwhile does nothing
+    entry.reporter.send(Reports.started(options.node(), a.jobId(), a.attempt(), clock.instant()))
+        .onSuccess(v -> run(a, entry))
+        .onFailure(e -> release(a.jobId(), entry));
+  }
+
+  private void run(Assignment a, Active entry) {
+    entry.started = true;
+    Problems problems = new Problems();
+    Workflow wf = parser.parse(a.workflow(), "workflow", Set.of(), problems);
+    if (!problems.isEmpty()) {
+      finish(a, entry, Outcome.failed(new StepFailure(ErrorClass.BAD_WORKFLOW, String.join("; ", problems.items())), null));
+      return;
+    }
+    Duration timeout = wf.timeout() != null ? wf.timeout() : options.defaultJobTimeout();
+    String node = options.node();
+    WorkflowRun.Listener listener = new WorkflowRun.Listener() {
+      @Override
+      public void stepStarted(String step, int tries, Instant at) {
+        entry.reporter.send(Reports.stepStarted(node, a.jobId(), a.attempt(), step, tries, at));
+      }
+
+      @Override
+      public void stepFinished(String step, String state, int tries, JsonObject output, JsonObject error, Instant startedAt, Instant at) {
+        entry.reporter.send(Reports.stepFinished(node, a.jobId(), a.attempt(), step, state, tries, output, error, startedAt, at));
+      }
+
+      @Override
+      public void stepLog(String step, String level, String message) {
+        var event = switch (level) {
+          case "error" -> log.atError();
+          case "warn" -> log.atWarn();
+          case "debug" -> log.atDebug();
+          default -> log.atInfo();
+        };
+        event.addKeyValue("job", a.jobId()).addKeyValue("step", step).log(message);
+        entry.reporter.send(Reports.stepLog(node, a.jobId(), a.attempt(), step, level, message, clock.instant()));
+      }
+    };
+    Map<String, Function<String, Object>> schemes = new HashMap<>();
+    schemes.put("env", System::getenv);
+    entry.run = new WorkflowRun(vertx, clock, random, executors, a.jobId(), a.attempt(), wf, a.input(), timeout, listener, schemes);
+    entry.run.start().onComplete(ar -> finish(a, entry, ar.succeeded() ? ar.result() : Outcome.failed(StepFailure.of(ar.cause()), null)));
+  }
+
+  private void finish(Assignment a, Active entry, Outcome outcome) {
+    log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} ended: {}{}", a.attempt(), outcome.kind(),
+        outcome.error() == null ? "" : " (" + outcome.error().errorClass() + ": " + outcome.error().getMessage() + ")");
+    entry.reporter.send(Reports.finished(options.node(), a.jobId(), a.attempt(), outcome, clock.instant()))
+        .onComplete(ar -> release(a.jobId(), entry));
+  }
+
+  private void release(UUID jobId, Active entry) {
+    if (active.get(jobId) == entry) active.remove(jobId);
+    publishStatus();
+  }
+
+  private void cancel(Message<JsonObject> msg) {
+    UUID id = UUID.fromString(msg.body().getString("jobId"));
+    Active entry = active.get(id);
+    if (entry != null && entry.attempt == msg.body().getInteger("attempt", entry.attempt) && entry.run != null) {
+      log.atInfo().addKeyValue("job", id).log("cancelling attempt {}: {}", entry.attempt, msg.body().getString("reason", "cancelled"));
+      entry.run.cancel(msg.body().getString("reason", "cancelled by request"));
+    }
+  }
+
+  /** The coordinators gave this attempt up (lost, cancelled): stop it without reporting further. */
+  private void stopStale(UUID jobId) {
+    Active entry = active.get(jobId);
+    if (entry != null && entry.run != null) entry.run.cancel("attempt was taken from this node");
+  }
+
+  private void heartbeat() {
+    JsonObject attempts = new JsonObject();
+    active.forEach((id, e) -> {
+      if (e.started && e.run != null && !e.run.isDone()) attempts.put(id.toString(), e.attempt);
+    });
+    if (attempts.isEmpty()) return;
+    vertx.eventBus().<JsonObject>request(CoordinatorAddresses.HEARTBEAT, new JsonObject().put("node", options.node()).put("attempts", attempts))
+        .onSuccess(reply -> {
+          JsonArray alive = reply.body().getJsonArray("alive", new JsonArray());
+          for (String id : attempts.fieldNames()) {
+            if (!alive.contains(id)) stopStale(UUID.fromString(id));
+          }
+        })
+        .onFailure(e -> log.warn("heartbeat for {} attempts not delivered: {}", attempts.size(), e.getMessage()));
+  }
+
+  private void publishStatus() {
+    if (!announced) return;
+    RunnerStatus s = new RunnerStatus(options.node(), options.capabilities(), options.slots(), active.size(), accepting, startedAt,
+        options.version(), clock.instant());
+    vertx.eventBus().publish(RouterAddresses.RUNNER_STATUS, s.toJson());
+  }
+
+  /** Graceful stop: no new work; running attempts get {@code shutdownGrace} to finish, then are handed back to the queue. */
+  @Override
+  public Future<?> stop() {
+    accepting = false;
+    publishStatus();
+    if (active.isEmpty()) return Future.succeededFuture();
+    log.info("runner {} stopping: waiting up to {} ms for {} running jobs", options.node(), options.shutdownGrace().toMillis(), active.size());
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
+    vertx.setPeriodic(100, id -> {
+      if (active.isEmpty()) {
+        vertx.cancelTimer(id);
+        drained.tryComplete();
+      } else if (System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        log.info("handing {} unfinished jobs back to the queue", active.size());
+        active.values().forEach(e -> {
+          if (e.run != null) e.run.handBack();
+        });
+        // the hand-back reports go out now; give them a few seconds at most
+        long giveUp = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        vertx.setPeriodic(50, id2 -> {
+          if (active.isEmpty() || System.nanoTime() > giveUp) {
+            vertx.cancelTimer(id2);
+            drained.tryComplete();
+          }
+        });
+      }
+    });
+    return drained.future();
+  }
+}

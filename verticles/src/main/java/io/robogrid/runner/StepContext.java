@@ -1,0 +1,21 @@
+package io.robogrid.runner;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/**
+ * What a step executor gets for one try of one step.
+ *
+ * @param with the step's parameters, placeholders already resolved
+ * @param tries which try of this step this is, from 1
+ * @param log where the step's own log lines go (the node log and the job's event stream)
+ */
+public record StepContext(Vertx vertx, UUID jobId, int attempt, String stepId, String type, int tries, JsonObject with,
+                          Cancellation cancellation, StepLog log) {
+
+  @FunctionalInterface
+  public interface StepLog {
+    void log(String level, String message);
+  }
+}

@@ -1,0 +1,41 @@
+package io.robogrid.runner;
+
+import io.robogrid.runner.steps.FailStep;
+import io.robogrid.runner.steps.HttpStep;
+import io.robogrid.runner.steps.LogStep;
+import io.robogrid.runner.steps.SetStep;
+import io.robogrid.runner.steps.WaitStep;
+import io.robogrid.workflow.StepCatalog;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The executor of each step type a runner can run; it must cover every type of the {@link StepCatalog}. */
+public final class StepExecutors {
+  private final Map<String, StepExecutor> byType;
+
+  public StepExecutors(Map<String, StepExecutor> byType) {
+    this.byType = Map.copyOf(byType);
+  }
+
+  public StepExecutor get(String type) {
+    return byType.get(type);
+  }
+
+  public java.util.Set<String> types() {
+    return byType.keySet();
+  }
+
+  public static StepExecutors builtIn(Vertx vertx, String userAgent) {
+    WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent(userAgent).setFollowRedirects(true));
+    Map<String, StepExecutor> m = new LinkedHashMap<>();
+    m.put("log", new LogStep());
+    m.put("wait", new WaitStep());
+    m.put("set", new SetStep());
+    m.put("fail", new FailStep());
+    m.put("http", new HttpStep(http));
+    return new StepExecutors(m);
+  }
+}

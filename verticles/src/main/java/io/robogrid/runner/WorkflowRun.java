@@ -1,0 +1,193 @@
+package io.robogrid.runner;
+
+import io.robogrid.core.ErrorClass;
+import io.robogrid.core.StepFailure;
+import io.robogrid.jobs.Outcome;
+import io.robogrid.workflow.Interpolator;
+import io.robogrid.workflow.StepSpec;
+import io.robogrid.workflow.Workflow;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs one attempt of a workflow on one event loop: every step whose {@code needs} have succeeded starts at once,
+ * so independent branches run side by side; a step is retried under its own policy; the first step that fails for
+ * good ends the attempt and stops the others. Per-step and per-job timeouts and a cancel all stop running steps
+ * through their {@link Cancellation} and end the attempt without waiting for them.
+ */
+public final class WorkflowRun {
+  /** Where the run reports what happens; reports go out in order (see {@link AttemptReporter}). */
+  public interface Listener {
+    void stepStarted(String step, int tries, Instant at);
+
+    void stepFinished(String step, String state, int tries, JsonObject output, JsonObject error, Instant startedAt, Instant finishedAt);
+
+    void stepLog(String step, String level, String message);
+  }
+
+  private enum StepState { PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED }
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final StepExecutors executors;
+  private final UUID jobId;
+  private final int attempt;
+  private final Workflow workflow;
+  private final JsonObject input;
+  private final Duration jobTimeout;
+  private final Listener listener;
+  private final Map<String, Function<String, Object>> schemes;
+
+  private final Map<String, StepState> states = new LinkedHashMap<>();
+  private final Map<String, Integer> tries = new HashMap<>();
+  private final Map<String, Instant> startedAt = new HashMap<>();
+  private final Map<String, JsonObject> outputs = new LinkedHashMap<>();
+  private final Cancellation cancellation = new Cancellation();
+  private final Promise<Outcome> outcome = Promise.promise();
+  private long jobTimer = -1;
+
+  public WorkflowRun(Vertx vertx, Clock clock, RandomGenerator random, StepExecutors executors, UUID jobId, int attempt, Workflow workflow,
+                     JsonObject input, Duration jobTimeout, Listener listener, Map<String, Function<String, Object>> schemes) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.random = random;
+    this.executors = executors;
+    this.jobId = jobId;
+    this.attempt = attempt;
+    this.workflow = workflow;
+    this.input = input;
+    this.jobTimeout = jobTimeout;
+    this.listener = listener;
+    this.schemes = schemes;
+    workflow.steps().forEach(s -> states.put(s.id(), StepState.PENDING));
+  }
+
+  /** Starts the run; the future completes once with how the attempt ended. Call on the run's event loop. */
+  public Future<Outcome> start() {
+    if (jobTimeout != null) {
+      jobTimer = vertx.setTimer(Math.max(1, jobTimeout.toMillis()), t -> end(Outcome.failed(
+          new StepFailure(ErrorClass.JOB_TIMEOUT, "job did not finish within " + jobTimeout.toMillis() + " ms"), null), "job timeout"));
+    }
+    startReady();
+    return outcome.future();
+  }
+
+  /** Stops the run: it ends CANCELLED. */
+  public void cancel(String reason) {
+    end(Outcome.cancelled(reason), reason);
+  }
+
+  /** Stops the run so that its job goes back to the queue without counting as a failure (node shutting down). */
+  public void handBack() {
+    end(Outcome.handedBack(), "node is shutting down");
+  }
+
+  public boolean isDone() {
+    return outcome.future().isComplete();
+  }
+
+  private void startReady() {
+    if (isDone()) return;
+    for (StepSpec s : workflow.steps()) {
+      if (states.get(s.id()) == StepState.PENDING && s.needs().stream().allMatch(n -> states.get(n) == StepState.SUCCEEDED)) {
+        states.put(s.id(), StepState.RUNNING);
+        startedAt.put(s.id(), clock.instant());
+        tryStep(s, 1);
+      }
+    }
+    if (states.values().stream().allMatch(st -> st == StepState.SUCCEEDED)) {
+      JsonObject result = new JsonObject();
+      outputs.forEach(result::put);
+      end(Outcome.succeeded(result), null);
+    }
+  }
+
+  private void tryStep(StepSpec spec, int n) {
+    if (isDone()) return;
+    tries.put(spec.id(), n);
+    listener.stepStarted(spec.id(), n, clock.instant());
+    Cancellation stepCancel = cancellation.child();
+    Promise<JsonObject> done = Promise.promise();
+    long timer = spec.timeout() == null ? -1 : vertx.setTimer(Math.max(1, spec.timeout().toMillis()), t -> {
+      String why = "step " + spec.id() + " did not finish within " + spec.timeout().toMillis() + " ms";
+      stepCancel.cancel(why);
+      done.tryFail(new StepFailure(ErrorClass.STEP_TIMEOUT, why));
+    });
+    try {
+      JsonObject with = new Interpolator(input, outputs, schemes).resolve(spec.with());
+      StepExecutor executor = executors.get(spec.type());
+      if (executor == null) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "this runner has no executor for step type '" + spec.type() + "'");
+      StepContext ctx = new StepContext(vertx, jobId, attempt, spec.id(), spec.type(), n, with, stepCancel,
+          (level, message) -> listener.stepLog(spec.id(), level, message));
+      executor.execute(ctx).onComplete(ar -> {
+        if (ar.succeeded()) done.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
+        else done.tryFail(ar.cause());
+      });
+    } catch (RuntimeException e) {
+      done.tryFail(e);
+    }
+    done.future().onComplete(ar -> {
+      if (timer >= 0) vertx.cancelTimer(timer);
+      if (isDone()) return; // ended meanwhile: end() already reported this step
+      if (ar.succeeded()) {
+        states.put(spec.id(), StepState.SUCCEEDED);
+        outputs.put(spec.id(), ar.result());
+        listener.stepFinished(spec.id(), StepState.SUCCEEDED.name(), n, ar.result(), null, startedAt.get(spec.id()), clock.instant());
+        startReady();
+        return;
+      }
+      StepFailure failure = StepFailure.of(ar.cause());
+      if (failure.recoverable() && spec.retry().allowsAnotherTry(n)) {
+        Duration delay = spec.retry().delayBefore(n + 1, random);
+        listener.stepLog(spec.id(), "warn", "try " + n + " failed (" + failure.errorClass() + ": " + failure.getMessage()
+            + "); trying again in " + delay.toMillis() + " ms");
+        long retryTimer = vertx.setTimer(Math.max(1, delay.toMillis()), t -> tryStep(spec, n + 1));
+        cancellation.onCancel(() -> vertx.cancelTimer(retryTimer));
+        return;
+      }
+      states.put(spec.id(), StepState.FAILED);
+      listener.stepFinished(spec.id(), StepState.FAILED.name(), n, null, failure.toJson(), startedAt.get(spec.id()), clock.instant());
+      end(Outcome.failed(failure, spec.id()), "step " + spec.id() + " failed");
+    });
+  }
+
+  /** Ends the attempt once: stops what still runs, reports those steps as cancelled, completes the outcome. */
+  private void end(Outcome result, String reason) {
+    if (isDone()) return;
+    if (jobTimer >= 0) vertx.cancelTimer(jobTimer);
+    Instant now = clock.instant();
+    states.forEach((id, st) -> {
+      if (st == StepState.RUNNING) {
+        states.put(id, StepState.CANCELLED);
+        JsonObject err = (result.error() != null ? result.error() : new StepFailure(ErrorClass.CANCELLED, reason)).toJson();
+        listener.stepFinished(id, StepState.CANCELLED.name(), tries.getOrDefault(id, 1), null, err, startedAt.get(id), now);
+      }
+    });
+    outcome.complete(result);
+    cancellation.cancel(reason == null ? "attempt ended" : reason);
+  }
+
+  /** Step ids and their states, for status views. */
+  public Map<String, String> stepStates() {
+    Map<String, String> m = new LinkedHashMap<>();
+    states.forEach((k, v) -> m.put(k, v.name()));
+    return m;
+  }
+
+  public List<String> runningSteps() {
+    return states.entrySet().stream().filter(e -> e.getValue() == StepState.RUNNING).map(Map.Entry::getKey).toList();
+  }
+}

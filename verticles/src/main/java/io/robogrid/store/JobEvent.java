@@ -1,0 +1,33 @@
+package io.robogrid.store;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One entry of the event log: a job's state change, a step starting or finishing, a step's log line.
+ * {@code seq} orders the whole log and is what a stream client passes back as {@code after}.
+ */
+public record JobEvent(long seq, UUID jobId, Integer attempt, String type, Instant at, JsonObject data) {
+  public static final String JOB_STATE = "job.state";
+  public static final String STEP_STARTED = "step.started";
+  public static final String STEP_FINISHED = "step.finished";
+  public static final String STEP_LOG = "step.log";
+
+  static JobEvent from(Row r) {
+    return new JobEvent(r.getLong("seq"), r.getUUID("job_id"), r.getInteger("attempt"), r.getString("type"),
+        JobRecord.instant(r, "at"), (JsonObject) r.getValue("data"));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("seq", seq).put("jobId", jobId == null ? null : jobId.toString()).put("attempt", attempt)
+        .put("type", type).put("at", at.toString()).put("data", data);
+  }
+
+  public static JobEvent fromJson(JsonObject j) {
+    String job = j.getString("jobId");
+    return new JobEvent(j.getLong("seq"), job == null ? null : UUID.fromString(job), j.getInteger("attempt"), j.getString("type"),
+        Instant.parse(j.getString("at")), j.getJsonObject("data"));
+  }
+}

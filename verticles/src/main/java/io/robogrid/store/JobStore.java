@@ -1,0 +1,309 @@
+package io.robogrid.store;
+
+import io.robogrid.core.ErrorCode;
+import io.robogrid.core.JobState;
+import io.robogrid.core.RoboGridException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Every read and write of jobs, attempts, step results and events. Writes that change a job's state go through
+ * {@link #transition} (lock the row, let the caller decide, check the move against {@link JobState}, write, log an
+ * event) or through the set-based statements of the hot path (claim, promote), whose moves are checked once below.
+ * Reports from runners are fenced: they apply only while the job is RUNNING under the same attempt number.
+ */
+public final class JobStore {
+  /** Channel a coordinator LISTENs on: something became due or changed its due time. */
+  public static final String CHANNEL = "robogrid_jobs";
+
+  private static final String COLUMNS = "id, robot, state, priority, attempt, failures, max_attempts, workflow, input, request, requires,"
+      + " run_at, created_at, started_at, finished_at, node, heartbeat_at, cancel_requested, error, result, rerun_of";
+  private static final String EVENT_COLUMNS = "seq, job_id, attempt, type, at, data";
+
+  private static final String INSERT_JOB = "INSERT INTO jobs (id, robot, state, priority, max_attempts, workflow, input, request, requires,"
+      + " run_at, created_at, rerun_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING " + COLUMNS;
+  private static final String INSERT_EVENT = "INSERT INTO events (job_id, attempt, type, at, data) VALUES ($1, $2, $3, $4, $5) RETURNING " + EVENT_COLUMNS;
+  private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', '')";
+  private static final String LOCK_JOB = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1 FOR UPDATE";
+  private static final String WRITE_PROGRESS = "UPDATE jobs SET state = $2, attempt = $3, failures = $4, run_at = $5, started_at = $6,"
+      + " finished_at = $7, node = $8, heartbeat_at = $9, cancel_requested = $10, error = $11, result = $12 WHERE id = $1";
+  private static final String WRITE_ATTEMPT = "UPDATE attempts SET state = $3, node = coalesce($4, node), started_at = coalesce(started_at, $5),"
+      + " finished_at = $6, error = $7 WHERE job_id = $1 AND attempt = $2";
+
+  // Hot path, set-based. The moves they make are checked against the state machine once, at class load.
+  static {
+    JobState.requireMove(JobState.PENDING, JobState.QUEUED);
+    JobState.requireMove(JobState.RETRY_WAIT, JobState.QUEUED);
+    JobState.requireMove(JobState.QUEUED, JobState.CLAIMED);
+    JobState.requireMove(JobState.CLAIMED, JobState.RUNNING);
+  }
+
+  private static final String PROMOTE_DUE = "WITH due AS (SELECT id, state FROM jobs WHERE state IN ('PENDING', 'RETRY_WAIT') AND run_at <= $1"
+      + "   ORDER BY run_at LIMIT $2 FOR UPDATE SKIP LOCKED),"
+      + " up AS (UPDATE jobs j SET state = 'QUEUED' FROM due WHERE j.id = due.id RETURNING j.id, j.attempt, due.state AS old)"
+      + " INSERT INTO events (job_id, attempt, type, at, data)"
+      + "   SELECT id, attempt, 'job.state', $1, jsonb_build_object('from', old, 'to', 'QUEUED') FROM up RETURNING " + EVENT_COLUMNS;
+
+  private static final String CLAIM = "WITH picked AS (SELECT id FROM jobs WHERE state = 'QUEUED' AND requires <@ $1::text[]"
+      + "   ORDER BY priority DESC, run_at, created_at LIMIT $2 FOR UPDATE SKIP LOCKED),"
+      + " claimed AS (UPDATE jobs j SET state = 'CLAIMED', attempt = j.attempt + 1, node = NULL, heartbeat_at = $3"
+      + "   FROM picked WHERE j.id = picked.id RETURNING j.*),"
+      + " att AS (INSERT INTO attempts (job_id, attempt, state, claimed_at) SELECT id, attempt, 'CLAIMED', $3 FROM claimed),"
+      + " ev AS (INSERT INTO events (job_id, attempt, type, at, data)"
+      + "   SELECT id, attempt, 'job.state', $3, jsonb_build_object('from', 'QUEUED', 'to', 'CLAIMED') FROM claimed RETURNING " + EVENT_COLUMNS + ")"
+      + " SELECT c.*, ev.seq, ev.job_id, ev.type, ev.at, ev.data FROM claimed c JOIN ev ON ev.job_id = c.id ORDER BY c.priority DESC, c.run_at, c.created_at";
+
+  private static final String MARK_RUNNING = "WITH j AS (UPDATE jobs SET state = 'RUNNING', node = $3, heartbeat_at = $4, started_at = coalesce(started_at, $4)"
+      + "   WHERE id = $1 AND attempt = $2 AND state = 'CLAIMED' AND NOT cancel_requested RETURNING id, attempt),"
+      + " a AS (UPDATE attempts SET state = 'RUNNING', node = $3, started_at = $4 WHERE job_id = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM j))"
+      + " INSERT INTO events (job_id, attempt, type, at, data)"
+      + "   SELECT id, attempt, 'job.state', $4, jsonb_build_object('from', 'CLAIMED', 'to', 'RUNNING', 'node', $3::text) FROM j RETURNING " + EVENT_COLUMNS;
+
+  private static final String LIVE = "live AS (SELECT 1 FROM jobs WHERE id = $1 AND attempt = $2 AND state = 'RUNNING')";
+  private static final String STEP_STARTED = "WITH " + LIVE + ","
+      + " s AS (INSERT INTO step_results (job_id, attempt, step_id, state, tries, started_at) SELECT $1, $2, $3, 'RUNNING', $4, $5 FROM live"
+      + "   ON CONFLICT (job_id, attempt, step_id) DO UPDATE SET state = 'RUNNING', tries = EXCLUDED.tries, error = NULL RETURNING 1)"
+      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.started', $5, $6 FROM s RETURNING " + EVENT_COLUMNS;
+  private static final String STEP_FINISHED = "WITH " + LIVE + ","
+      + " s AS (INSERT INTO step_results (job_id, attempt, step_id, state, tries, output, error, started_at, finished_at)"
+      + "   SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM live ON CONFLICT (job_id, attempt, step_id) DO UPDATE SET state = EXCLUDED.state,"
+      + "   tries = EXCLUDED.tries, output = EXCLUDED.output, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at RETURNING 1)"
+      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.finished', $9, $10 FROM s RETURNING " + EVENT_COLUMNS;
+  private static final String STEP_LOG = "WITH " + LIVE
+      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.log', $3, $4 FROM live RETURNING " + EVENT_COLUMNS;
+
+  private static final String HEARTBEAT = "UPDATE jobs j SET heartbeat_at = $1 FROM unnest($3::uuid[], $4::int[]) AS h(id, attempt)"
+      + " WHERE j.id = h.id AND j.attempt = h.attempt AND j.node = $2 AND j.state = 'RUNNING' RETURNING j.id";
+  private static final String STALE_ATTEMPTS = "SELECT id, attempt FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND heartbeat_at < $1";
+  private static final String ATTEMPTS_ON_NODE = "SELECT id, attempt FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND node = $1";
+  private static final String NEXT_DUE = "SELECT min(run_at) FROM jobs WHERE state IN ('PENDING', 'RETRY_WAIT')";
+  private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1";
+  private static final String STEPS = "SELECT step_id, state, tries, output, error, started_at, finished_at FROM step_results WHERE job_id = $1 AND attempt = $2";
+  private static final String LIST = "SELECT " + COLUMNS + " FROM jobs WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR robot = $2)"
+      + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid)) ORDER BY created_at DESC, id DESC LIMIT $5";
+  private static final String EVENTS = "SELECT " + EVENT_COLUMNS + " FROM events WHERE seq > $1 AND ($2::uuid IS NULL OR job_id = $2) ORDER BY seq LIMIT $3";
+  private static final String COUNT_BY_STATE = "SELECT state, count(*) FROM jobs GROUP BY state";
+
+  private final Pool pool;
+
+  public JobStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Stores a new job with its first event and wakes the coordinators. */
+  public Future<TransitionResult> insert(NewJob job, Instant now) {
+    JobState state = job.initialState(now);
+    return pool.withTransaction(c -> c.preparedQuery(INSERT_JOB).execute(Tuple.from(new Object[] {
+            job.id(), job.robot(), state.name(), job.priority(), job.maxAttempts(), job.workflow(), job.input(), job.request(),
+            job.requires().toArray(new String[0]), JobRecord.odt(job.runAt()), JobRecord.odt(now), job.rerunOf()}))
+        .compose(rows -> {
+          JobRecord rec = JobRecord.from(rows.iterator().next());
+          JsonObject data = new JsonObject().put("from", null).put("to", state.name()).put("robot", job.robot());
+          if (job.rerunOf() != null) data.put("rerunOf", job.rerunOf().toString());
+          return event(c, job.id(), 0, JobEvent.JOB_STATE, now, data)
+              .compose(ev -> c.query(NOTIFY).execute().map(v -> new TransitionResult(rec, List.of(ev))));
+        }));
+  }
+
+  /** Moves PENDING and RETRY_WAIT jobs whose time has come to QUEUED. */
+  public Future<List<JobEvent>> promoteDue(Instant now, int limit) {
+    return pool.preparedQuery(PROMOTE_DUE).execute(Tuple.of(JobRecord.odt(now), limit)).map(JobStore::events);
+  }
+
+  /** Claims up to {@code limit} due jobs that need only the given capabilities, best priority first; each gets a new attempt number. */
+  public Future<List<Claim>> claim(int limit, List<String> capabilities, Instant now) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(capabilities.toArray(new String[0]), limit, JobRecord.odt(now)))
+        .map(rows -> {
+          List<Claim> out = new ArrayList<>();
+          for (Row r : rows) out.add(new Claim(JobRecord.from(r), JobEvent.from(r)));
+          return out;
+        });
+  }
+
+  public record Claim(JobRecord job, JobEvent event) {}
+
+  /** The runner started the attempt. Fails with STALE_ATTEMPT when the attempt is no longer the job's live one (or it is being cancelled). */
+  public Future<List<JobEvent>> markRunning(UUID id, int attempt, String node, Instant now) {
+    return fenced(pool.preparedQuery(MARK_RUNNING).execute(Tuple.of(id, attempt, node, JobRecord.odt(now))), id, attempt);
+  }
+
+  public Future<List<JobEvent>> stepStarted(UUID id, int attempt, String step, int tries, Instant now) {
+    JsonObject data = new JsonObject().put("step", step).put("tries", tries);
+    return fenced(pool.preparedQuery(STEP_STARTED).execute(Tuple.of(id, attempt, step, tries, JobRecord.odt(now), data)), id, attempt);
+  }
+
+  public Future<List<JobEvent>> stepFinished(UUID id, int attempt, String step, String state, int tries, JsonObject output,
+                                             JsonObject error, Instant startedAt, Instant finishedAt) {
+    JsonObject data = new JsonObject().put("step", step).put("state", state).put("tries", tries)
+        .put("durationMs", startedAt == null ? null : finishedAt.toEpochMilli() - startedAt.toEpochMilli());
+    if (output != null) data.put("output", output);
+    if (error != null) data.put("error", error);
+    return fenced(pool.preparedQuery(STEP_FINISHED).execute(Tuple.from(new Object[] {id, attempt, step, state, tries, output, error,
+        JobRecord.odt(startedAt), JobRecord.odt(finishedAt), data})), id, attempt);
+  }
+
+  public Future<List<JobEvent>> stepLog(UUID id, int attempt, String step, String level, String message, Instant now) {
+    JsonObject data = new JsonObject().put("step", step).put("level", level).put("message", message);
+    return fenced(pool.preparedQuery(STEP_LOG).execute(Tuple.of(id, attempt, JobRecord.odt(now), data)), id, attempt);
+  }
+
+  private static Future<List<JobEvent>> fenced(Future<RowSet<Row>> write, UUID id, int attempt) {
+    return write.map(rows -> {
+      if (rows.size() == 0) throw new RoboGridException(ErrorCode.STALE_ATTEMPT, "attempt " + attempt + " of job " + id + " is not the live one");
+      return events(rows);
+    });
+  }
+
+  /** Keeps the given attempts of {@code node} alive; returns the job ids that are still this node's (the others were taken from it). */
+  public Future<List<UUID>> heartbeat(String node, Map<UUID, Integer> attempts, Instant now) {
+    UUID[] ids = attempts.keySet().toArray(new UUID[0]);
+    Integer[] nums = new Integer[ids.length];
+    for (int i = 0; i < ids.length; i++) nums[i] = attempts.get(ids[i]);
+    return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(JobRecord.odt(now), node, ids, nums)).map(rows -> {
+      List<UUID> alive = new ArrayList<>();
+      for (Row r : rows) alive.add(r.getUUID(0));
+      return alive;
+    });
+  }
+
+  /** Live attempts that gave no sign of life since {@code cutoff}. */
+  public Future<Map<UUID, Integer>> staleAttempts(Instant cutoff) {
+    return pool.preparedQuery(STALE_ATTEMPTS).execute(Tuple.of(JobRecord.odt(cutoff))).map(JobStore::idAttempts);
+  }
+
+  /** Live attempts held by {@code node}. */
+  public Future<Map<UUID, Integer>> attemptsOn(String node) {
+    return pool.preparedQuery(ATTEMPTS_ON_NODE).execute(Tuple.of(node)).map(JobStore::idAttempts);
+  }
+
+  private static Map<UUID, Integer> idAttempts(RowSet<Row> rows) {
+    Map<UUID, Integer> out = new java.util.LinkedHashMap<>();
+    for (Row r : rows) out.put(r.getUUID(0), r.getInteger(1));
+    return out;
+  }
+
+  /** When the next PENDING or RETRY_WAIT job becomes due, or null. */
+  public Future<Instant> nextDueAt() {
+    return pool.query(NEXT_DUE).execute().map(rows -> JobRecord.instant(rows.iterator().next(), "min"));
+  }
+
+  /**
+   * Locks the job, asks {@code decide} what to do with it, and writes that with a {@code job.state} event in one transaction.
+   * {@code decide} returns null to leave the job as it is. With {@code expectedAttempt} set, a job on another attempt
+   * fails with STALE_ATTEMPT: this is the fence against late results from an attempt that was given up on.
+   */
+  public Future<TransitionResult> transition(UUID id, Integer expectedAttempt, Instant now, Function<JobRecord, Change> decide) {
+    return pool.withTransaction(c -> c.preparedQuery(LOCK_JOB).execute(Tuple.of(id)).compose(rows -> {
+      if (rows.size() == 0) return Future.failedFuture(new RoboGridException(ErrorCode.JOB_NOT_FOUND, "no job " + id));
+      JobRecord current = JobRecord.from(rows.iterator().next());
+      if (expectedAttempt != null && current.attempt != expectedAttempt) {
+        return Future.failedFuture(new RoboGridException(ErrorCode.STALE_ATTEMPT,
+            "attempt " + expectedAttempt + " of job " + id + " is stale (the job is on attempt " + current.attempt + ")"));
+      }
+      Change change = decide.apply(current.copy());
+      if (change == null) return Future.succeededFuture(new TransitionResult(current, List.of()));
+      JobRecord next = change.next();
+      if (next.state != current.state) JobState.requireMove(current.state, next.state);
+      return write(c, next)
+          .compose(v -> change.attemptState() == null ? Future.succeededFuture()
+              : c.preparedQuery(WRITE_ATTEMPT).execute(Tuple.from(new Object[] {id, current.attempt, change.attemptState(), next.node,
+                  JobRecord.odt(now), next.state.isActive() ? null : JobRecord.odt(now), change.attemptError()})))
+          .compose(v -> {
+            JsonObject data = new JsonObject().put("from", current.state.name()).put("to", next.state.name());
+            if (change.eventData() != null) data.mergeIn(change.eventData());
+            return event(c, id, current.attempt, change.eventType(), now, data);
+          })
+          .compose(ev -> (next.state == JobState.QUEUED || next.state == JobState.RETRY_WAIT ? c.query(NOTIFY).execute().mapEmpty()
+              : Future.succeededFuture()).map(v -> new TransitionResult(next, List.of(ev))));
+    }));
+  }
+
+  private static Future<Void> write(SqlConnection c, JobRecord j) {
+    return c.preparedQuery(WRITE_PROGRESS).execute(Tuple.from(new Object[] {j.id, j.state.name(), j.attempt, j.failures, JobRecord.odt(j.runAt),
+        JobRecord.odt(j.startedAt), JobRecord.odt(j.finishedAt), j.node, JobRecord.odt(j.heartbeatAt), j.cancelRequested, j.error, j.result})).mapEmpty();
+  }
+
+  private static Future<JobEvent> event(SqlClient c, UUID job, Integer attempt, String type, Instant at, JsonObject data) {
+    return c.preparedQuery(INSERT_EVENT).execute(Tuple.of(job, attempt, type, JobRecord.odt(at), data)).map(rows -> JobEvent.from(rows.iterator().next()));
+  }
+
+  // ---- reads
+
+  public Future<JobRecord> find(UUID id) {
+    return pool.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) throw new RoboGridException(ErrorCode.JOB_NOT_FOUND, "no job " + id);
+      return JobRecord.from(rows.iterator().next());
+    });
+  }
+
+  /** The job with its steps: every step of its workflow, with what the current attempt did of it. */
+  public Future<JsonObject> findWithSteps(UUID id) {
+    return find(id).compose(job -> pool.preparedQuery(STEPS).execute(Tuple.of(id, job.attempt)).map(rows -> {
+      JsonObject done = new JsonObject();
+      for (Row r : rows) {
+        JsonObject s = new JsonObject().put("state", r.getString("state")).put("attempts", r.getInteger("tries"))
+            .put("startedAt", JobRecord.str(JobRecord.instant(r, "started_at")))
+            .put("finishedAt", JobRecord.str(JobRecord.instant(r, "finished_at")));
+        Instant st = JobRecord.instant(r, "started_at"), fin = JobRecord.instant(r, "finished_at");
+        if (st != null && fin != null) s.put("durationMs", fin.toEpochMilli() - st.toEpochMilli());
+        if (r.getValue("output") != null) s.put("output", r.getValue("output"));
+        if (r.getValue("error") != null) s.put("error", r.getValue("error"));
+        done.put(r.getString("step_id"), s);
+      }
+      JsonObject steps = new JsonObject();
+      JsonArray declared = job.workflow.getJsonArray("steps", new JsonArray());
+      for (int i = 0; i < declared.size(); i++) {
+        JsonObject spec = declared.getJsonObject(i);
+        String sid = spec.getString("id");
+        JsonObject s = done.getJsonObject(sid, new JsonObject().put("state", "PENDING").put("attempts", 0));
+        steps.put(sid, s.put("type", spec.getString("type")).put("needs", spec.getJsonArray("needs", new JsonArray())));
+      }
+      return job.toJson().put("steps", steps);
+    }));
+  }
+
+  public Future<List<JobRecord>> list(JobQuery q) {
+    return pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {q.state() == null ? null : q.state().name(), q.robot(),
+        JobRecord.odt(q.beforeCreatedAt()), q.beforeId(), q.limit()})).map(rows -> {
+          List<JobRecord> out = new ArrayList<>();
+          for (Row r : rows) out.add(JobRecord.from(r));
+          return out;
+        });
+  }
+
+  /** Events after {@code afterSeq}, oldest first; only the given job's when {@code job} is set. */
+  public Future<List<JobEvent>> events(long afterSeq, UUID job, int limit) {
+    return pool.preparedQuery(EVENTS).execute(Tuple.of(afterSeq, job, limit)).map(JobStore::events);
+  }
+
+  public Future<JsonObject> countByState() {
+    return pool.query(COUNT_BY_STATE).execute().map(rows -> {
+      JsonObject out = new JsonObject();
+      for (Row r : rows) out.put(r.getString(0), r.getLong(1));
+      return out;
+    });
+  }
+
+  private static List<JobEvent> events(RowSet<Row> rows) {
+    List<JobEvent> out = new ArrayList<>(rows.size());
+    for (Row r : rows) out.add(JobEvent.from(r));
+    return out;
+  }
+}

@@ -1,0 +1,113 @@
+package io.robogrid.web;
+
+import io.robogrid.core.ErrorCode;
+import io.robogrid.core.RoboGridException;
+import io.robogrid.jobs.JobEvents;
+import io.robogrid.store.JobEvent;
+import io.robogrid.store.JobStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/v1/stream} upgraded to a WebSocket: every job event as one JSON text message
+ * ({@code seq, jobId, attempt, type, at, data}). {@code ?job=<id>} keeps one job's; {@code ?after=<seq>} first replays
+ * the stored events after that sequence number, then goes live without a gap or a duplicate. A client too slow to
+ * keep up is closed with code 4008 and its last sequence number in the reason, so that it reconnects with {@code after}.
+ */
+final class EventStream {
+  private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+  private static final int REPLAY_PAGE = 1000;
+
+  private final Vertx vertx;
+  private final JobStore store;
+
+  EventStream(Vertx vertx, JobStore store) {
+    this.vertx = vertx;
+    this.store = store;
+  }
+
+  void handle(RoutingContext ctx) {
+    UUID job;
+    String jobParam = ctx.queryParams().get("job");
+    try {
+      job = jobParam == null || jobParam.isEmpty() ? null : UUID.fromString(jobParam);
+    } catch (IllegalArgumentException e) {
+      throw RoboGridException.invalidRequest("job: '" + jobParam + "' is not a job id");
+    }
+    String afterParam = ctx.queryParams().get("after");
+    long after = afterParam == null || afterParam.isEmpty() ? -1 : JobsApi.longParam(ctx, "after", -1);
+    if (!ctx.request().canUpgradeToWebSocket()) {
+      throw new RoboGridException(ErrorCode.INVALID_REQUEST, "this endpoint is a WebSocket: connect with an Upgrade request");
+    }
+    ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, job, after).start())
+        .onFailure(e -> log.debug("WebSocket upgrade failed: {}", e.toString()));
+  }
+
+  private final class Session {
+    final ServerWebSocket ws;
+    final UUID job;
+    final long after;
+    final List<JobEvent> buffered = new ArrayList<>();
+    boolean replaying;
+    long highWater;
+    MessageConsumer<JsonObject> consumer;
+
+    Session(ServerWebSocket ws, UUID job, long after) {
+      this.ws = ws;
+      this.job = job;
+      this.after = after;
+      this.highWater = after;
+      this.replaying = after >= 0;
+    }
+
+    void start() {
+      consumer = vertx.eventBus().consumer(JobEvents.ADDRESS, m -> {
+        JobEvent e = JobEvent.fromJson(m.body());
+        if (job != null && !job.equals(e.jobId())) return;
+        if (replaying) buffered.add(e);
+        else send(e);
+      });
+      ws.closeHandler(v -> consumer.unregister());
+      if (replaying) consumer.completion().compose(v -> replay(after)).onComplete(ar -> {
+        if (ar.failed()) {
+          log.warn("stream replay failed: {}", ar.cause().toString());
+          ws.close((short) 1011, "replay failed");
+          return;
+        }
+        replaying = false;
+        buffered.sort(Comparator.comparingLong(JobEvent::seq));
+        buffered.forEach(this::send);
+        buffered.clear();
+      });
+    }
+
+    /** Pages through the stored events after {@code from}; events published meanwhile wait in {@link #buffered}. */
+    Future<Void> replay(long from) {
+      return store.events(from, job, REPLAY_PAGE).compose(page -> {
+        page.forEach(this::send);
+        return page.size() == REPLAY_PAGE ? replay(page.get(page.size() - 1).seq()) : Future.succeededFuture();
+      });
+    }
+
+    void send(JobEvent e) {
+      if (ws.isClosed()) return;
+      if (after >= 0 && e.seq() <= highWater) return; // already replayed
+      if (ws.writeQueueFull()) {
+        ws.close((short) 4008, "too slow; reconnect with after=" + highWater);
+        return;
+      }
+      if (after >= 0) highWater = Math.max(highWater, e.seq());
+      ws.writeTextMessage(e.toJson().encode());
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package io.robogrid.web;
+
+import io.robogrid.core.ErrorCode;
+import io.robogrid.core.JobState;
+import io.robogrid.core.RoboGridException;
+import io.robogrid.jobs.JobEvents;
+import io.robogrid.jobs.JobLifecycle;
+import io.robogrid.jobs.Submissions;
+import io.robogrid.robots.RobotCatalog;
+import io.robogrid.runner.RunnerAddresses;
+import io.robogrid.store.JobQuery;
+import io.robogrid.store.JobRecord;
+import io.robogrid.store.JobStore;
+import io.robogrid.store.NewJob;
+import io.robogrid.store.TransitionResult;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/** The job and robot endpoints under {@code /api/v1}. Handlers validate, call the store, publish the events they caused, and answer JSON. */
+final class JobsApi {
+  private static final int DEFAULT_LIMIT = 50;
+
+  private final JobStore store;
+  private final Submissions submissions;
+  private final Supplier<RobotCatalog> robots;
+  private final JobLifecycle lifecycle;
+  private final Clock clock;
+  private final EventBus bus;
+
+  JobsApi(JobStore store, Submissions submissions, Supplier<RobotCatalog> robots, JobLifecycle lifecycle, Clock clock, EventBus bus) {
+    this.store = store;
+    this.submissions = submissions;
+    this.robots = robots;
+    this.lifecycle = lifecycle;
+    this.clock = clock;
+    this.bus = bus;
+  }
+
+  void mount(Router api) {
+    api.post("/jobs").handler(ctx -> answer(ctx, 201, submit(body(ctx), null)));
+    api.get("/jobs").handler(ctx -> answer(ctx, 200, list(ctx)));
+    api.get("/jobs/:id").handler(ctx -> answer(ctx, 200, store.findWithSteps(jobId(ctx))));
+    api.get("/jobs/:id/events").handler(ctx -> answer(ctx, 200, events(ctx)));
+    api.post("/jobs/:id/cancel").handler(ctx -> answer(ctx, 202, cancel(jobId(ctx))));
+    api.post("/jobs/:id/rerun").handler(ctx -> answer(ctx, 201, rerun(jobId(ctx))));
+    api.get("/robots").handler(ctx -> {
+      JsonArray list = new JsonArray();
+      robots.get().all().forEach(r -> list.add(r.toJson()));
+      answer(ctx, 200, Future.succeededFuture(new JsonObject().put("robots", list)));
+    });
+  }
+
+  private Future<JsonObject> submit(JsonObject request, UUID rerunOf) {
+    NewJob job = submissions.accept(request, rerunOf);
+    return store.insert(job, clock.instant()).map(this::published);
+  }
+
+  private Future<JsonObject> rerun(UUID id) {
+    return store.find(id).compose(old -> {
+      JsonObject request = old.request.copy();
+      request.remove("runAt");
+      request.remove("delay");
+      return submit(request, old.id);
+    });
+  }
+
+  private Future<JsonObject> cancel(UUID id) {
+    Instant now = clock.instant();
+    return store.transition(id, null, now, lifecycle.cancel(now, "cancelled by request")).map(r -> {
+      JobRecord job = r.job();
+      if (job.state == JobState.RUNNING && job.node != null) {
+        bus.send(RunnerAddresses.cancel(job.node), new JsonObject().put("jobId", id.toString()).put("attempt", job.attempt).put("reason", "cancelled by request"));
+      }
+      return published(r);
+    });
+  }
+
+  private JsonObject published(TransitionResult r) {
+    JobEvents.publish(bus, r.events());
+    return r.job().toJson();
+  }
+
+  private Future<JsonObject> list(RoutingContext ctx) {
+    String state = ctx.queryParams().get("state");
+    JobState s = null;
+    if (state != null && !state.isEmpty()) {
+      try {
+        s = JobState.valueOf(state.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw RoboGridException.invalidRequest("state: '" + state + "' is not one of " + List.of(JobState.values()));
+      }
+    }
+    int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, JobQuery.MAX_LIMIT);
+    Instant beforeAt = null;
+    UUID beforeId = null;
+    String cursor = ctx.queryParams().get("cursor");
+    if (cursor != null && !cursor.isEmpty()) {
+      try {
+        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
+        beforeAt = Instant.parse(parts[0]);
+        beforeId = UUID.fromString(parts[1]);
+      } catch (RuntimeException e) {
+        throw RoboGridException.invalidRequest("cursor: not a cursor this server gave out");
+      }
+    }
+    String robot = ctx.queryParams().get("robot");
+    return store.list(new JobQuery(s, robot == null || robot.isEmpty() ? null : robot, limit, beforeAt, beforeId)).map(jobs -> {
+      JsonArray out = new JsonArray();
+      jobs.forEach(j -> out.add(j.toJson()));
+      JsonObject page = new JsonObject().put("jobs", out);
+      if (jobs.size() == limit) {
+        JobRecord last = jobs.get(jobs.size() - 1);
+        page.put("nextCursor", Base64.getUrlEncoder().withoutPadding().encodeToString((last.createdAt + "|" + last.id).getBytes(StandardCharsets.UTF_8)));
+      }
+      return page;
+    });
+  }
+
+  private Future<JsonObject> events(RoutingContext ctx) {
+    UUID id = jobId(ctx);
+    long after = longParam(ctx, "after", 0);
+    int limit = intParam(ctx, "limit", 1000, 1, 10_000);
+    return store.find(id).compose(j -> store.events(after, id, limit)).map(list -> {
+      JsonArray out = new JsonArray();
+      list.forEach(e -> out.add(e.toJson()));
+      return new JsonObject().put("events", out);
+    });
+  }
+
+  static JsonObject body(RoutingContext ctx) {
+    String text = ctx.body().asString();
+    if (text == null || text.isBlank()) throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object");
+    Object v;
+    try {
+      v = io.vertx.core.json.Json.decodeValue(text);
+    } catch (DecodeException e) {
+      throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getMessage().split("\n")[0]);
+    }
+    if (!(v instanceof JsonObject o)) throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object");
+    return o;
+  }
+
+  static UUID jobId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new RoboGridException(ErrorCode.JOB_NOT_FOUND, "'" + id + "' is not a job id");
+    }
+  }
+
+  static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+    long v = longParam(ctx, name, dflt);
+    if (v < min || v > max) throw RoboGridException.invalidRequest(name + ": must be from " + min + " to " + max);
+    return (int) v;
+  }
+
+  static long longParam(RoutingContext ctx, String name, long dflt) {
+    String s = ctx.queryParams().get(name);
+    if (s == null || s.isEmpty()) return dflt;
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw RoboGridException.invalidRequest(name + ": '" + s + "' is not a whole number");
+    }
+  }
+
+  static void answer(RoutingContext ctx, int status, Future<JsonObject> result) {
+    result.onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(ar.result().encode());
+    });
+  }
+}

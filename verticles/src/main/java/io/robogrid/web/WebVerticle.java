@@ -1,0 +1,96 @@
+package io.robogrid.web;
+
+import io.robogrid.jobs.JobLifecycle;
+import io.robogrid.jobs.Submissions;
+import io.robogrid.robots.RobotCatalog;
+import io.robogrid.store.DatabaseOptions;
+import io.robogrid.store.JobStore;
+import io.robogrid.workflow.StepCatalog;
+import io.robogrid.workflow.WorkflowParser;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The web role: REST API under {@code /api/v1}, the event stream, {@code /health}, and the dashboard's static files. */
+public final class WebVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
+
+  private final WebOptions options;
+  private final DatabaseOptions db;
+  private final Supplier<RobotCatalog> robots;
+  private final StepCatalog steps;
+  private final Clock clock;
+  private final JsonObject nodeInfo;
+  private Pool pool;
+  private HttpServer server;
+
+  /** @param nodeInfo what {@code /health} tells about this node (id, roles, version) */
+  public WebVerticle(WebOptions options, DatabaseOptions db, Supplier<RobotCatalog> robots, StepCatalog steps, Clock clock, JsonObject nodeInfo) {
+    this.options = options;
+    this.db = db;
+    this.robots = robots;
+    this.steps = steps;
+    this.clock = clock;
+    this.nodeInfo = nodeInfo;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connect()).using(vertx).build();
+    JobStore store = new JobStore(pool);
+    Submissions submissions = new Submissions(robots, new WorkflowParser(steps), clock);
+    JobsApi jobs = new JobsApi(store, submissions, robots, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus());
+
+    Router router = Router.router(vertx);
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes());
+    router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).handler(bodies);
+    router.get("/health").handler(ctx -> pool.query("SELECT 1").execute().onComplete(ar -> {
+      JsonObject h = nodeInfo.copy().put("status", ar.succeeded() ? "UP" : "DOWN").put("db", ar.succeeded() ? "UP" : "DOWN");
+      ctx.response().setStatusCode(ar.succeeded() ? 200 : 503).putHeader("content-type", "application/json").end(h.encode());
+    }));
+    Router api = Router.router(vertx);
+    jobs.mount(api);
+    EventStream stream = new EventStream(vertx, store);
+    api.get("/stream").handler(stream::handle);
+    router.route("/api/v1/*").subRouter(api);
+    if (options.webRoot() != null && Files.isDirectory(Path.of(options.webRoot()))) {
+      router.route("/*").handler(StaticHandler.create(FileSystemAccess.ROOT, Path.of(options.webRoot()).toAbsolutePath().toString()));
+    }
+    router.route().failureHandler(ApiErrors::handle);
+    api.route().failureHandler(ApiErrors::handle);
+    for (int status : List.of(404, 405, 413)) router.errorHandler(status, ApiErrors::handle);
+
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
+        .setMaxWebSocketFrameSize(65536).setCompressionSupported(true));
+    return server.requestHandler(router).listen().onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
+  }
+
+  /** The port the server listens on (useful when configured with 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(server == null ? Future.succeededFuture() : server.close(), pool.close());
+  }
+
+}

@@ -1,0 +1,85 @@
+package io.robogrid.workflow;
+
+import io.robogrid.core.ErrorClass;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The step types a workflow may use and what each accepts. Validation happens on the node that takes the
+ * submission; execution happens on a runner, which has an executor for every type listed here.
+ */
+public final class StepCatalog {
+  private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+
+  private final Map<String, StepType> types;
+
+  private StepCatalog(Map<String, StepType> types) {
+    this.types = Collections.unmodifiableMap(types);
+  }
+
+  public StepType get(String name) {
+    return types.get(name);
+  }
+
+  public Set<String> names() {
+    return types.keySet();
+  }
+
+  /** The built-in types: {@code log}, {@code wait}, {@code set}, {@code fail}, {@code http}. */
+  public static StepCatalog builtIn() {
+    Map<String, StepType> t = new LinkedHashMap<>();
+    t.put("log", new StepType("log", null, (with, where, p) -> {
+      if (!(with.getValue("message") instanceof String)) p.add(where + ".message", "is required (a string)");
+      Object level = with.getValue("level");
+      if (level != null && !Set.of("debug", "info", "warn", "error").contains(String.valueOf(level))) {
+        p.add(where + ".level", "must be one of debug, info, warn, error");
+      }
+    }));
+    t.put("wait", new StepType("wait", null, (with, where, p) -> {
+      if (with.getValue("duration") == null) p.add(where + ".duration", "is required");
+      else if (!isPlaceholder(with.getValue("duration"))) FieldReader.duration(with, "duration", where, p, null);
+    }));
+    t.put("set", new StepType("set", null, (with, where, p) -> {}));
+    t.put("fail", new StepType("fail", null, (with, where, p) -> {
+      FieldReader.string(with, "message", where, p, false);
+      String cls = FieldReader.string(with, "errorClass", where, p, false);
+      if (cls != null && ErrorClass.fromName(cls) == null) p.add(where + ".errorClass", "unknown error class '" + cls + "'");
+      FieldReader.integer(with, "times", where, p, 0, 1_000_000);
+    }));
+    t.put("http", new StepType("http", "http", StepCatalog::validateHttp));
+    return new StepCatalog(t);
+  }
+
+  private static void validateHttp(JsonObject with, String where, Problems p) {
+    String url = FieldReader.string(with, "url", where, p, true);
+    if (url != null && !url.contains("${") && !(url.startsWith("http://") || url.startsWith("https://"))) {
+      p.add(where + ".url", "must be an http:// or https:// URL");
+    }
+    String method = FieldReader.string(with, "method", where, p, false);
+    if (method != null && !HTTP_METHODS.contains(method.toUpperCase(java.util.Locale.ROOT))) {
+      p.add(where + ".method", "must be one of " + String.join(", ", HTTP_METHODS.stream().sorted().toList()));
+    }
+    Object headers = with.getValue("headers");
+    if (headers != null) {
+      if (!(headers instanceof JsonObject h)) p.add(where + ".headers", "must be an object of header names to strings");
+      else h.forEach(e -> {
+        if (!(e.getValue() instanceof String)) p.add(where + ".headers." + e.getKey(), "must be a string");
+      });
+    }
+    Object expect = with.getValue("expectStatus");
+    if (expect != null) {
+      boolean ok = expect instanceof Integer i && i >= 100 && i <= 599
+          || expect instanceof JsonArray a && !a.isEmpty() && a.stream().allMatch(v -> v instanceof Integer i && i >= 100 && i <= 599);
+      if (!ok) p.add(where + ".expectStatus", "must be an HTTP status (100-599) or a list of them");
+    }
+    FieldReader.duration(with, "timeout", where, p, null);
+  }
+
+  private static boolean isPlaceholder(Object v) {
+    return v instanceof String s && s.contains("${");
+  }
+}

@@ -1,0 +1,133 @@
+package io.robogrid.workflow;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a workflow definition (a robot's, or one submitted inline) into a validated {@link Workflow}.
+ * Refuses, with every problem named by its path: unknown fields and step types, duplicate or bad ids,
+ * dangling {@code needs}, cycles, and {@code ${steps.x…}} references to a step that is not a predecessor.
+ */
+public final class WorkflowParser {
+  public static final Set<String> POLICY_FIELDS = Set.of("steps", "retry", "timeout", "priority", "requires");
+  private static final Set<String> STEP_FIELDS = Set.of("id", "type", "with", "needs", "timeout", "retry", "name", "description");
+  private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+  public static final int MAX_STEPS = 500;
+  public static final int MIN_PRIORITY = -100, MAX_PRIORITY = 100;
+
+  private final StepCatalog catalog;
+
+  public WorkflowParser(StepCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  /** @param where the path of {@code json} in its source, prefixed to every problem; {@code extraFields} are allowed beside the policy fields */
+  public Workflow parse(JsonObject json, String where, Set<String> extraFields, Problems problems) {
+    for (String key : json.fieldNames()) {
+      if (!POLICY_FIELDS.contains(key) && !extraFields.contains(key)) problems.add(join(where, key), "unknown field");
+    }
+    RetryPolicy retry = RetryPolicy.parse(json.getValue("retry"), join(where, "retry"), problems);
+    Duration timeout = FieldReader.duration(json, "timeout", where, problems, null);
+    Integer priority = FieldReader.integer(json, "priority", where, problems, MIN_PRIORITY, MAX_PRIORITY);
+    Set<String> requires = new LinkedHashSet<>(FieldReader.strings(json, "requires", where, problems));
+
+    List<StepSpec> steps = new ArrayList<>();
+    Object rawSteps = json.getValue("steps");
+    if (!(rawSteps instanceof JsonArray arr) || arr.isEmpty()) {
+      problems.add(join(where, "steps"), "must be a non-empty list of steps");
+    } else if (arr.size() > MAX_STEPS) {
+      problems.add(join(where, "steps"), "has " + arr.size() + " steps; at most " + MAX_STEPS + " are allowed");
+    } else {
+      for (int i = 0; i < arr.size(); i++) {
+        String at = join(where, "steps[" + i + "]");
+        if (!(arr.getValue(i) instanceof JsonObject s)) problems.add(at, "must be an object");
+        else {
+          StepSpec spec = parseStep(s, at, problems);
+          if (spec != null) steps.add(spec);
+        }
+      }
+      checkGraph(steps, join(where, "steps"), problems);
+    }
+    for (StepSpec s : steps) {
+      StepType type = catalog.get(s.type());
+      if (type != null && type.capability() != null) requires.add(type.capability());
+    }
+    return new Workflow(List.copyOf(steps), retry, timeout, priority == null ? 0 : priority, Set.copyOf(requires));
+  }
+
+  private StepSpec parseStep(JsonObject s, String at, Problems problems) {
+    for (String key : s.fieldNames()) if (!STEP_FIELDS.contains(key)) problems.add(at + "." + key, "unknown field");
+    String id = FieldReader.string(s, "id", at, problems, true);
+    if (id != null && !id.isBlank() && !ID.matcher(id).matches()) {
+      problems.add(at + ".id", "'" + id + "' must start with a letter and hold only letters, digits, '-' and '_' (64 at most)");
+    }
+    String named = id != null ? at + " (" + id + ")" : at;
+    String type = FieldReader.string(s, "type", named, problems, true);
+    JsonObject with = new JsonObject();
+    Object w = s.getValue("with");
+    if (w instanceof JsonObject wo) with = wo;
+    else if (w != null) problems.add(named + ".with", "must be an object");
+    if (type != null && !type.isBlank()) {
+      StepType st = catalog.get(type);
+      if (st == null) problems.add(named + ".type", "unknown step type '" + type + "' (known: " + String.join(", ", catalog.names()) + ")");
+      else st.validator().validate(with, named + ".with", problems);
+    }
+    List<String> needs = FieldReader.strings(s, "needs", named, problems);
+    Duration timeout = FieldReader.duration(s, "timeout", named, problems, null);
+    RetryPolicy retry = RetryPolicy.parse(s.getValue("retry"), named + ".retry", problems);
+    if (id == null || type == null) return null;
+    return new StepSpec(id, type, with, List.copyOf(new LinkedHashSet<>(needs)), timeout, retry);
+  }
+
+  private static void checkGraph(List<StepSpec> steps, String where, Problems problems) {
+    Map<String, List<String>> needs = new LinkedHashMap<>();
+    Set<String> dup = new HashSet<>();
+    for (StepSpec s : steps) {
+      if (needs.put(s.id(), s.needs()) != null && dup.add(s.id())) problems.add(where, "duplicate step id '" + s.id() + "'");
+    }
+    boolean dangling = false;
+    for (StepSpec s : steps) {
+      for (String n : s.needs()) {
+        if (!needs.containsKey(n)) {
+          problems.add(where + " (" + s.id() + ").needs", "unknown step '" + n + "'");
+          dangling = true;
+        } else if (n.equals(s.id())) {
+          problems.add(where + " (" + s.id() + ").needs", "a step cannot need itself");
+          dangling = true;
+        }
+      }
+    }
+    if (dangling || !dup.isEmpty()) return;
+    List<String> cycle = Dag.findCycle(needs);
+    if (cycle != null) {
+      problems.add(where, "cycle in needs: " + String.join(" -> ", cycle));
+      return;
+    }
+    for (StepSpec s : steps) {
+      Set<String> before = Dag.ancestors(s.id(), needs);
+      for (String ref : Interpolator.references(s.with())) {
+        String[] parts = ref.split("\\.");
+        if (parts.length >= 2 && parts[0].equals("steps")) {
+          String target = parts[1];
+          if (!needs.containsKey(target)) problems.add(where + " (" + s.id() + ").with", "${" + ref + "} refers to unknown step '" + target + "'");
+          else if (!before.contains(target)) {
+            problems.add(where + " (" + s.id() + ").with", "${" + ref + "} uses step '" + target + "', which it does not need (add it to needs)");
+          }
+        }
+      }
+    }
+  }
+
+  private static String join(String where, String field) {
+    return where == null || where.isEmpty() ? field : where + "." + field;
+  }
+}
