@@ -123,8 +123,8 @@ public final class WorkflowRun {
     Promise<JsonObject> done = Promise.promise();
     long timer = spec.timeout() == null ? -1 : vertx.setTimer(Math.max(1, spec.timeout().toMillis()), t -> {
       String why = "step " + spec.id() + " did not finish within " + spec.timeout().toMillis() + " ms";
+      done.tryFail(new StepFailure(ErrorClass.STEP_TIMEOUT, why)); // first: the step's own cancel error must not win
       stepCancel.cancel(why);
-      done.tryFail(new StepFailure(ErrorClass.STEP_TIMEOUT, why));
     });
     try {
       JsonObject with = new Interpolator(input, outputs, schemes).resolve(spec.with());

@@ -1,0 +1,142 @@
+package io.robogrid.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.robogrid.coordinator.CoordinatorOptions;
+import io.robogrid.coordinator.CoordinatorVerticle;
+import io.robogrid.robots.RobotCatalog;
+import io.robogrid.router.RouterVerticle;
+import io.robogrid.runner.RunnerOptions;
+import io.robogrid.runner.RunnerVerticle;
+import io.robogrid.store.DatabaseOptions;
+import io.robogrid.store.Migrations;
+import io.robogrid.web.WebOptions;
+import io.robogrid.web.WebVerticle;
+import io.robogrid.workflow.StepCatalog;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * All four roles of a node deployed on one (non-clustered) Vert.x against a fresh real database, with short
+ * heartbeat and poll intervals, and an HTTP client for its API. What a single node does, minus the process.
+ */
+public final class TestGrid {
+  public final Vertx vertx;
+  public final int port;
+  public final WebClient http;
+  public final DatabaseOptions db;
+
+  private TestGrid(Vertx vertx, int port, DatabaseOptions db) {
+    this.vertx = vertx;
+    this.port = port;
+    this.db = db;
+    this.http = WebClient.create(vertx);
+  }
+
+  /** @param robotsJson the text of a robots.json ({@code {"robots": […]}}), or null for none */
+  public static TestGrid start(Vertx vertx, String robotsJson, int slots) {
+    DatabaseOptions db = TestDatabase.newDatabaseOptions();
+    Pool pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connect()).using(vertx).build();
+    Await.result(Migrations.apply(pool));
+    Await.result(pool.close());
+    RobotCatalog robots = robots(robotsJson);
+    Clock clock = Clock.systemUTC();
+    Random random = new Random();
+    StepCatalog steps = StepCatalog.builtIn();
+    CoordinatorOptions co = CoordinatorOptions.fromJson(new JsonObject()
+        .put("heartbeatTimeout", "3s").put("sweepInterval", "300ms").put("pollInterval", "1s"));
+    RunnerOptions ro = RunnerOptions.fromJson("test-node", "test", new JsonObject().put("slots", slots)
+        .put("heartbeatInterval", "500ms").put("statusInterval", "500ms").put("shutdownGrace", "2s"));
+    Await.result(vertx.deployVerticle(new CoordinatorVerticle(co, db, clock, random)));
+    Await.result(vertx.deployVerticle(new RouterVerticle(clock, Duration.ofSeconds(5))));
+    Await.result(vertx.deployVerticle(new RunnerVerticle(ro, clock, random, steps)));
+    WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, null), db, () -> robots, steps, clock,
+        new JsonObject().put("node", "test-node").put("roles", new JsonArray().add("web")));
+    Await.result(vertx.deployVerticle(web));
+    return new TestGrid(vertx, web.actualPort(), db);
+  }
+
+  private static RobotCatalog robots(String json) {
+    try {
+      Path dir = Files.createTempDirectory("robogrid-conf");
+      if (json != null) Files.writeString(dir.resolve("robots.json"), json);
+      return RobotCatalog.load(dir, StepCatalog.builtIn());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public HttpResponse<Buffer> call(HttpMethod method, String path, String body) {
+    var req = http.request(method, port, "127.0.0.1", path);
+    return Await.result(body == null ? req.send() : req.putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
+  }
+
+  public HttpResponse<Buffer> get(String path) {
+    return call(HttpMethod.GET, path, null);
+  }
+
+  public HttpResponse<Buffer> post(String path, JsonObject body) {
+    return call(HttpMethod.POST, path, body == null ? null : body.encode());
+  }
+
+  /** Submits and returns the created job (fails the test on anything but 201). */
+  public JsonObject submit(JsonObject request) {
+    HttpResponse<Buffer> r = post("/api/v1/jobs", request);
+    if (r.statusCode() != 201) fail("submit answered " + r.statusCode() + ": " + r.bodyAsString());
+    return r.bodyAsJsonObject();
+  }
+
+  public JsonObject job(String id) {
+    return get("/api/v1/jobs/" + id).bodyAsJsonObject();
+  }
+
+  /** Polls the job until it is in one of {@code states}; fails the test after {@code within}. */
+  public JsonObject awaitState(String id, Duration within, String... states) {
+    Set<String> wanted = Set.of(states);
+    long deadline = System.nanoTime() + within.toNanos();
+    JsonObject job;
+    do {
+      job = job(id);
+      if (wanted.contains(job.getString("state"))) return job;
+      try {
+        Thread.sleep(25);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } while (System.nanoTime() < deadline);
+    return fail("job " + id + " still " + job.getString("state") + " after " + within + ", wanted " + wanted + ": " + job.encodePrettily());
+  }
+
+  public JsonObject events(String id) {
+    return get("/api/v1/jobs/" + id + "/events").bodyAsJsonObject();
+  }
+
+  /** A one-off workflow request from its steps (and optional policy fields). */
+  public static JsonObject inline(JsonObject policy, JsonObject... steps) {
+    JsonObject wf = policy == null ? new JsonObject() : policy.copy();
+    wf.put("steps", new JsonArray(java.util.List.of((Object[]) steps)));
+    return new JsonObject().put("workflow", wf);
+  }
+
+  public static JsonObject step(String id, String type, JsonObject with, String... needs) {
+    JsonObject s = new JsonObject().put("id", id).put("type", type).put("with", with);
+    if (needs.length > 0) s.put("needs", new JsonArray(java.util.List.of((Object[]) needs)));
+    return s;
+  }
+
+}
