@@ -20,22 +20,30 @@ public final class Durations {
     if (WHOLE.matcher(t).matches()) {
       Duration total = Duration.ZERO;
       Matcher m = PART.matcher(t);
-      while (m.find()) {
-        long n = Long.parseLong(m.group(1));
-        total = total.plus(switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        });
+      try {
+        while (m.find()) {
+          long n = Long.parseLong(m.group(1));
+          total = total.plus(switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+          });
+        }
+        total.toMillis(); // durations are used in milliseconds: refuse what does not fit
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException("'" + text + "' is too long a duration");
       }
       return total;
     }
     try {
       Duration d = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
       if (d.isNegative()) throw new IllegalArgumentException("negative duration '" + text + "'");
+      d.toMillis();
       return d;
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is too long a duration");
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("'" + text + "' is not a duration (use 500ms, 5s, 2m, 1h or ISO-8601 like PT5S)");
     }

@@ -3,7 +3,7 @@ package io.robogrid.core;
 import io.vertx.core.json.JsonObject;
 
 /** A classified failure of a step or an attempt; what the API shows as {@code error}. */
-public final class StepFailure extends RuntimeException {
+public class StepFailure extends RuntimeException {
   private final ErrorClass errorClass;
 
   public StepFailure(ErrorClass errorClass, String message) {

@@ -50,8 +50,9 @@ public final class JobLifecycle {
       }
       // FAILED or LOST: counts against the retry policy
       StepFailure error = outcome.error() != null ? outcome.error() : new StepFailure(ErrorClass.UNKNOWN, "no error given");
+      if (attemptError == null) attemptError = error.toJson();
       job.failures++;
-      job.error = outcome.errorJson();
+      job.error = attemptError;
       job.node = null;
       job.heartbeatAt = null;
       String attemptState = outcome.kind() == Outcome.Kind.LOST ? "LOST" : "FAILED";

@@ -51,7 +51,7 @@ public final class RunnerDirectory {
    */
   public List<Offer> offer() {
     expire();
-    Map<List<String>, Integer> groups = new java.util.TreeMap<>(Comparator.comparing(List::toString));
+    Map<List<String>, Integer> groups = new java.util.TreeMap<>(Comparator.comparing((List<String> l) -> String.join("\u0000", l)));
     for (RunnerStatus s : statuses.values()) {
       int f = free(s);
       if (f > 0) groups.merge(List.copyOf(new TreeSet<>(s.capabilities())), f, Integer::sum);

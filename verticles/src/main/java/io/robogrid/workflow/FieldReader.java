@@ -11,17 +11,21 @@ import java.util.List;
 final class FieldReader {
   private FieldReader() {}
 
+  static String at(String where, String key) {
+    return where == null || where.isEmpty() ? key : where + "." + key;
+  }
+
   static String string(JsonObject json, String key, String where, Problems problems, boolean required) {
     Object v = json.getValue(key);
     if (v == null) {
-      if (required) problems.add(where + "." + key, "is required");
+      if (required) problems.add(at(where, key), "is required");
       return null;
     }
     if (!(v instanceof String s)) {
-      problems.add(where + "." + key, "must be a string");
+      problems.add(at(where, key), "must be a string");
       return null;
     }
-    if (required && s.isBlank()) problems.add(where + "." + key, "must not be empty");
+    if (required && s.isBlank()) problems.add(at(where, key), "must not be empty");
     return s;
   }
 
@@ -29,13 +33,13 @@ final class FieldReader {
     Object v = json.getValue(key);
     if (v == null) return dflt;
     if (!(v instanceof String s)) {
-      problems.add(where + "." + key, "must be a duration string like \"5s\"");
+      problems.add(at(where, key), "must be a duration string like \"5s\"");
       return dflt;
     }
     try {
       return Durations.parse(s);
     } catch (IllegalArgumentException e) {
-      problems.add(where + "." + key, e.getMessage());
+      problems.add(at(where, key), e.getMessage());
       return dflt;
     }
   }
@@ -45,12 +49,12 @@ final class FieldReader {
     List<String> out = new ArrayList<>();
     if (v == null) return out;
     if (!(v instanceof JsonArray arr)) {
-      problems.add(where + "." + key, "must be a list of strings");
+      problems.add(at(where, key), "must be a list of strings");
       return out;
     }
     for (int i = 0; i < arr.size(); i++) {
       if (arr.getValue(i) instanceof String s && !s.isBlank()) out.add(s);
-      else problems.add(where + "." + key + "[" + i + "]", "must be a non-empty string");
+      else problems.add(at(where, key) + "[" + i + "]", "must be a non-empty string");
     }
     return out;
   }
@@ -59,7 +63,7 @@ final class FieldReader {
     Object v = json.getValue(key);
     if (v == null) return null;
     if (v instanceof Number n && n.doubleValue() == n.longValue() && n.longValue() >= min && n.longValue() <= max) return n.intValue();
-    problems.add(where + "." + key, "must be a whole number from " + min + " to " + max);
+    problems.add(at(where, key), "must be a whole number from " + min + " to " + max);
     return null;
   }
 }

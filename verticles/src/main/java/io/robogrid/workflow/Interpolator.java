@@ -55,6 +55,7 @@ public final class Interpolator {
   private Object resolveString(String s) {
     Matcher m = PLACEHOLDER.matcher(s);
     if (m.matches() && !s.startsWith("$$")) return lookup(m.group(1).trim());
+    m.reset(); // matches() moved the matcher: find() must start from the beginning again
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String replacement;
@@ -74,8 +75,8 @@ public final class Interpolator {
     if (dflt > 0) {
       try {
         return lookup(expr.substring(0, dflt));
-      } catch (StepFailure e) {
-        return expr.substring(dflt + 2);
+      } catch (Missing e) {
+        return expr.substring(dflt + 2); // only a value that is not there takes the default; a malformed reference still fails
       }
     }
     int colon = expr.indexOf(':');
@@ -85,14 +86,14 @@ public final class Interpolator {
       Function<String, Object> resolver = schemes.get(scheme);
       if (resolver == null) throw bad("unknown reference scheme '" + scheme + ":' in ${" + expr + "}");
       Object v = resolver.apply(expr.substring(colon + 1));
-      if (v == null) throw bad("${" + expr + "} is not set");
+      if (v == null) throw new Missing("${" + expr + "} is not set");
       return v;
     }
     String[] parts = expr.split("\\.");
     if (parts[0].equals("input")) return walk(input, parts, 1, expr);
     if (parts[0].equals("steps") && parts.length >= 3 && parts[2].equals("output")) {
       JsonObject out = stepOutputs.get(parts[1]);
-      if (out == null) throw bad("${" + expr + "}: step '" + parts[1] + "' has no output yet");
+      if (out == null) throw new Missing("${" + expr + "}: step '" + parts[1] + "' has no output yet");
       return walk(out, parts, 3, expr);
     }
     throw bad("cannot resolve ${" + expr + "} (use input.…, steps.<id>.output.…, or scheme:name)");
@@ -103,15 +104,40 @@ public final class Interpolator {
     for (int i = from; i < parts.length; i++) {
       String key = parts[i];
       if (cur instanceof JsonObject o && o.containsKey(key)) cur = o.getValue(key);
-      else if (cur instanceof JsonArray a && key.matches("\\d+") && Integer.parseInt(key) < a.size()) cur = a.getValue(Integer.parseInt(key));
-      else throw bad("${" + expr + "}: no '" + key + "'");
+      else if (cur instanceof JsonArray a && key.matches("\\d{1,9}") && Integer.parseInt(key) < a.size()) cur = a.getValue(Integer.parseInt(key));
+      else throw new Missing("${" + expr + "}: no '" + key + "'");
     }
-    if (cur == null) throw bad("${" + expr + "} is null");
+    if (cur == null) throw new Missing("${" + expr + "} is null");
     return cur;
   }
 
   private static StepFailure bad(String message) {
     return new StepFailure(ErrorClass.BAD_REFERENCE, message);
+  }
+
+  /** A well-formed reference to a value that is not there: the one case a {@code :-default} covers. */
+  private static final class Missing extends StepFailure {
+    Missing(String message) {
+      super(ErrorClass.BAD_REFERENCE, message);
+    }
+  }
+
+  /**
+   * Why {@code expr} can never resolve, whatever the run: an unknown root or scheme, or a step reference without
+   * {@code .output}; null when it is well formed. Checked at submission so that such a workflow is refused up front.
+   */
+  public static String malformed(String expr, java.util.Set<String> schemes) {
+    String e = expr.contains(":-") ? expr.substring(0, expr.indexOf(":-")) : expr;
+    int colon = e.indexOf(':');
+    int dot = e.indexOf('.');
+    if (colon > 0 && (dot < 0 || colon < dot)) {
+      String scheme = e.substring(0, colon);
+      return schemes.contains(scheme) ? null : "unknown reference scheme '" + scheme + ":' (known: " + String.join(", ", new java.util.TreeSet<>(schemes)) + ")";
+    }
+    String[] parts = e.split("\\.");
+    if (parts[0].equals("input")) return null;
+    if (parts[0].equals("steps")) return parts.length >= 3 && parts[2].equals("output") ? null : "a step reference reads steps.<id>.output[.field]";
+    return "unknown reference root '" + parts[0] + "' (use input.…, steps.<id>.output.…, or scheme:name)";
   }
 
   /** The placeholder expressions in a value (not resolved), for checks at submission. */

@@ -22,6 +22,8 @@ public final class WorkflowParser {
   private static final Set<String> STEP_FIELDS = Set.of("id", "type", "with", "needs", "timeout", "retry", "name", "description");
   private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
   public static final int MAX_STEPS = 500;
+  /** The {@code ${scheme:name}} references a runner resolves. */
+  public static final Set<String> SCHEMES = Set.of("env");
   public static final int MIN_PRIORITY = -100, MAX_PRIORITY = 100;
 
   private final StepCatalog catalog;
@@ -115,6 +117,11 @@ public final class WorkflowParser {
     for (StepSpec s : steps) {
       Set<String> before = Dag.ancestors(s.id(), needs);
       for (String ref : Interpolator.references(s.with())) {
+        String wrong = Interpolator.malformed(ref, SCHEMES);
+        if (wrong != null) {
+          problems.add(where + " (" + s.id() + ").with", "${" + ref + "}: " + wrong);
+          continue;
+        }
         String[] parts = ref.split("\\.");
         if (parts.length >= 2 && parts[0].equals("steps")) {
           String target = parts[1];

@@ -1,0 +1,112 @@
+package io.robogrid.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.robogrid.cli.RoboGridCli;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The CLI against a real node process started on the shipped configuration, as a new user would use them. */
+class CliRoundTripTest {
+  private static final String SLOW = """
+      {"robots": [{"name": "slow", "steps": [{"id": "nap", "type": "wait", "with": {"duration": "30s"}}]}]}""";
+  private static NodeProcess node;
+
+  @BeforeAll
+  static void startNode() throws Exception {
+    node = new NodeProcess(SLOW, null).start();
+  }
+
+  @AfterAll
+  static void stopNode() throws Exception {
+    node.close();
+  }
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    String[] all = new String[args.length + 2];
+    all[0] = "--url";
+    all[1] = node.url();
+    System.arraycopy(args, 0, all, 2, args.length);
+    int exit = RoboGridCli.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theSampleRobotRunsToSuccessAndItsEventsAreOnTheStream() throws Exception {
+    Result run = cli("run-now", "sample", "--wait", "--timeout", "60s");
+    assertEquals(0, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("SUCCEEDED"), run.out());
+    String id = run.out().lines().findFirst().orElseThrow().split(" ")[0];
+
+    Result status = cli("--json", "status", id);
+    JsonObject job = new JsonObject(status.out().trim());
+    assertEquals("SUCCEEDED", job.getString("state"));
+    assertEquals(2, job.getJsonObject("steps").getJsonObject("flaky").getInteger("attempts"), "the flaky step fails once, then succeeds");
+    assertTrue(job.getJsonObject("steps").getJsonObject("report").getJsonObject("output").getString("message").contains("is healthy"));
+
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort + "/api/v1/stream?after=0&job=" + id),
+        new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            events.add(new JsonObject(data.toString()));
+            ws.request(1);
+            return null;
+          }
+        }).get();
+    for (int i = 0; i < 200 && events.stream().noneMatch(e -> "SUCCEEDED".equals(e.getJsonObject("data").getString("to"))); i++) Thread.sleep(25);
+    assertTrue(events.stream().anyMatch(e -> "SUCCEEDED".equals(e.getJsonObject("data").getString("to"))), events.toString());
+    assertTrue(events.stream().anyMatch(e -> "step.finished".equals(e.getString("type")) && "flaky".equals(e.getJsonObject("data").getString("step"))));
+  }
+
+  @Test
+  void listStatusRerunAndCancelWorkFromTheCommandLine() throws Exception {
+    Result robots = cli("list-robots");
+    assertEquals(0, robots.exit(), robots.err());
+    assertTrue(robots.out().contains("sample") && robots.out().contains("health-check") && robots.out().contains("slow"), robots.out());
+
+    Result ok = cli("run-now", "health-check", "--wait");
+    assertEquals(0, ok.exit(), ok.out() + ok.err());
+    String id = ok.out().lines().findFirst().orElseThrow().split(" ")[0];
+    Result again = cli("rerun", id, "--wait");
+    assertEquals(0, again.exit(), again.out() + again.err());
+
+    Result list = cli("status", "--limit", "50");
+    assertEquals(0, list.exit());
+    assertTrue(list.out().contains(id), list.out());
+
+    Result slow = cli("run-now", "slow");
+    String slowId = slow.out().trim().split(" ")[0];
+    new Api(node.url()).awaitState(slowId, Duration.ofSeconds(20), "RUNNING");
+    Result cancel = cli("cancel", slowId);
+    assertEquals(0, cancel.exit(), cancel.err());
+    new Api(node.url()).awaitState(slowId, Duration.ofSeconds(5), "CANCELLED");
+    Result waitCancelled = cli("rerun", slowId, "--wait", "--timeout", "1s");
+    assertEquals(4, waitCancelled.exit(), "a wait that runs out exits 4: " + waitCancelled.out());
+
+    Result unknown = cli("run-now", "nobody");
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().contains("error UNKNOWN_ROBOT"), unknown.err());
+    Result failing = cli("run-now", "sample", "--input", "{not json");
+    assertEquals(2, failing.exit());
+    JsonArray jobs = new Api(node.url()).get("/api/v1/jobs?robot=nobody").getJsonArray("jobs");
+    assertTrue(jobs.isEmpty());
+  }
+}

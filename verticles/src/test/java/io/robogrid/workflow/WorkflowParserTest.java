@@ -1,0 +1,242 @@
+package io.robogrid.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.robogrid.core.ErrorCode;
+import io.robogrid.core.RoboGridException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WorkflowParserTest {
+  private final WorkflowParser parser = new WorkflowParser(StepCatalog.builtIn());
+  private final Problems problems = new Problems();
+
+  private Workflow parse(String json) {
+    return parser.parse(new JsonObject(json), "workflow", Set.of(), problems);
+  }
+
+  private void assertOnlyProblem(String expected) {
+    assertEquals(List.of(expected), problems.items());
+  }
+
+  private void assertSomeProblemContains(String... parts) {
+    boolean found = problems.items().stream().anyMatch(p -> List.of(parts).stream().allMatch(p::contains));
+    assertTrue(found, "no problem containing " + List.of(parts) + " in " + problems.items());
+  }
+
+  @Test
+  void validWorkflowParsesWithItsPolicyAndImpliedCapabilities() {
+    Workflow wf = parse("""
+        {"steps": [
+           {"id": "fetch", "type": "http", "with": {"url": "https://example.com/x", "method": "post", "expectStatus": [200, 201]}},
+           {"id": "pause", "type": "wait", "with": {"duration": "2s"}, "needs": ["fetch"], "timeout": "5s"},
+           {"id": "note", "type": "log", "with": {"message": "got ${steps.fetch.output.status}"}, "needs": ["pause"]}],
+         "retry": {"maxAttempts": 3, "backoff": "1s"}, "timeout": "10m", "priority": 5, "requires": ["eu"]}""");
+    assertEquals(List.of(), problems.items());
+    assertEquals(List.of("fetch", "pause", "note"), wf.steps().stream().map(StepSpec::id).toList());
+    assertEquals(Set.of("http", "eu"), wf.requires());
+    assertEquals(5, wf.priority());
+    assertEquals(Duration.ofMinutes(10), wf.timeout());
+    assertEquals(3, wf.retry().maxAttempts());
+    assertEquals(List.of("fetch"), wf.step("pause").needs());
+    assertEquals(Duration.ofSeconds(5), wf.step("pause").timeout());
+  }
+
+  @Test
+  void workflowWithoutHttpStepsRequiresNothing() {
+    Workflow wf = parse("{\"steps\": [{\"id\": \"a\", \"type\": \"log\", \"with\": {\"message\": \"hi\"}}]}");
+    assertEquals(List.of(), problems.items());
+    assertEquals(Set.of(), wf.requires());
+    assertEquals(0, wf.priority());
+  }
+
+  @Test
+  void emptyStepsAreRejected() {
+    parse("{\"steps\": []}");
+    assertOnlyProblem("workflow.steps: must be a non-empty list of steps");
+  }
+
+  @Test
+  void missingStepsAreRejected() {
+    parse("{}");
+    assertOnlyProblem("workflow.steps: must be a non-empty list of steps");
+  }
+
+  @Test
+  void unknownStepTypeIsRejectedListingKnownTypes() {
+    parse("{\"steps\": [{\"id\": \"a\", \"type\": \"teleport\"}]}");
+    assertOnlyProblem("workflow.steps[0] (a).type: unknown step type 'teleport' (known: log, wait, set, fail, http)");
+  }
+
+  @Test
+  void duplicateStepIdIsRejected() {
+    parse("{\"steps\": [{\"id\": \"a\", \"type\": \"set\"}, {\"id\": \"a\", \"type\": \"set\"}, {\"id\": \"a\", \"type\": \"set\"}]}");
+    assertOnlyProblem("workflow.steps: duplicate step id 'a'");
+  }
+
+  @Test
+  void danglingNeedIsRejectedNamingTheStep() {
+    parse("{\"steps\": [{\"id\": \"a\", \"type\": \"set\", \"needs\": [\"ghost\"]}]}");
+    assertOnlyProblem("workflow.steps (a).needs: unknown step 'ghost'");
+  }
+
+  @Test
+  void selfNeedIsRejected() {
+    parse("{\"steps\": [{\"id\": \"a\", \"type\": \"set\", \"needs\": [\"a\"]}]}");
+    assertOnlyProblem("workflow.steps (a).needs: a step cannot need itself");
+  }
+
+  @Test
+  void cycleIsRejectedWithItsPath() {
+    parse("""
+        {"steps": [{"id": "a", "type": "set", "needs": ["b"]}, {"id": "b", "type": "set", "needs": ["a"]},
+                   {"id": "c", "type": "set"}]}""");
+    assertOnlyProblem("workflow.steps: cycle in needs: a -> b -> a");
+  }
+
+  @Test
+  void longerCycleIsReportedFromWhereItCloses() {
+    parse("""
+        {"steps": [{"id": "start", "type": "set", "needs": ["x"]}, {"id": "x", "type": "set", "needs": ["y"]},
+                   {"id": "y", "type": "set", "needs": ["z"]}, {"id": "z", "type": "set", "needs": ["x"]}]}""");
+    assertOnlyProblem("workflow.steps: cycle in needs: x -> y -> z -> x");
+  }
+
+  @Test
+  void badStepIdIsRejected() {
+    parse("{\"steps\": [{\"id\": \"1st step\", \"type\": \"set\"}]}");
+    assertOnlyProblem("workflow.steps[0].id: '1st step' must start with a letter and hold only letters, digits, '-' and '_' (64 at most)");
+  }
+
+  @Test
+  void missingIdAndTypeAreRequired() {
+    parse("{\"steps\": [{\"with\": {}}]}");
+    assertEquals(List.of("workflow.steps[0].id: is required", "workflow.steps[0].type: is required"), problems.items());
+  }
+
+  @Test
+  void unknownFieldsAreRejectedAtWorkflowAndStepLevel() {
+    parse("{\"stepz\": 1, \"steps\": [{\"id\": \"a\", \"type\": \"set\", \"after\": [\"b\"]}]}");
+    assertEquals(List.of("workflow.stepz: unknown field", "workflow.steps[0].after: unknown field"), problems.items());
+  }
+
+  @Test
+  void extraFieldsAreAllowedWhenTheCallerSaysSo() {
+    parser.parse(new JsonObject("{\"name\": \"r\", \"steps\": [{\"id\": \"a\", \"type\": \"set\"}]}"), "r", Set.of("name"), problems);
+    assertEquals(List.of(), problems.items());
+  }
+
+  @Test
+  void referenceToAStepThatIsNotNeededIsRejected() {
+    parse("""
+        {"steps": [{"id": "a", "type": "set", "with": {"x": 1}},
+                   {"id": "b", "type": "log", "with": {"message": "${steps.a.output.x}"}}]}""");
+    assertOnlyProblem("workflow.steps (b).with: ${steps.a.output.x} uses step 'a', which it does not need (add it to needs)");
+  }
+
+  @Test
+  void referenceToAStepThatComesAfterIsRejected() {
+    parse("""
+        {"steps": [{"id": "a", "type": "log", "with": {"message": "${steps.b.output.x}"}},
+                   {"id": "b", "type": "set", "needs": ["a"]}]}""");
+    assertSomeProblemContains("(a).with", "uses step 'b'", "which it does not need");
+  }
+
+  @Test
+  void referenceToAnIndirectPredecessorIsAccepted() {
+    parse("""
+        {"steps": [{"id": "a", "type": "set"}, {"id": "b", "type": "set", "needs": ["a"]},
+                   {"id": "c", "type": "log", "needs": ["b"], "with": {"message": "${steps.a.output.x}"}}]}""");
+    assertEquals(List.of(), problems.items());
+  }
+
+  @Test
+  void referenceToAnUnknownStepIsRejected() {
+    parse("{\"steps\": [{\"id\": \"a\", \"type\": \"log\", \"with\": {\"message\": \"${steps.nope.output.x}\"}}]}");
+    assertOnlyProblem("workflow.steps (a).with: ${steps.nope.output.x} refers to unknown step 'nope'");
+  }
+
+  @Test
+  void httpStepWithoutUrlOrWithANonHttpUrlIsRejected() {
+    parse("{\"steps\": [{\"id\": \"h\", \"type\": \"http\", \"with\": {}}, {\"id\": \"g\", \"type\": \"http\", \"with\": {\"url\": \"ftp://x\"}}]}");
+    assertEquals(List.of("workflow.steps[0] (h).with.url: is required", "workflow.steps[1] (g).with.url: must be an http:// or https:// URL"),
+        problems.items());
+  }
+
+  @Test
+  void httpUrlWithAPlaceholderIsAcceptedAtSubmission() {
+    parse("{\"steps\": [{\"id\": \"h\", \"type\": \"http\", \"with\": {\"url\": \"${input.url}\"}}]}");
+    assertEquals(List.of(), problems.items());
+  }
+
+  @Test
+  void badHttpMethodIsRejectedListingTheAllowedOnes() {
+    parse("{\"steps\": [{\"id\": \"h\", \"type\": \"http\", \"with\": {\"url\": \"http://x\", \"method\": \"FETCH\"}}]}");
+    assertOnlyProblem("workflow.steps[0] (h).with.method: must be one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
+  }
+
+  @Test
+  void badExpectStatusIsRejected() {
+    for (Object bad : List.of(99, 600, "200", new JsonArray(), new JsonArray().add(200).add(700))) {
+      Problems p = new Problems();
+      JsonObject with = new JsonObject().put("url", "http://x").put("expectStatus", bad);
+      parser.parse(new JsonObject().put("steps", new JsonArray().add(new JsonObject().put("id", "h").put("type", "http").put("with", with))),
+          "workflow", Set.of(), p);
+      assertEquals(List.of("workflow.steps[0] (h).with.expectStatus: must be an HTTP status (100-599) or a list of them"), p.items(), "for " + bad);
+    }
+  }
+
+  @Test
+  void waitWithoutDurationIsRejected() {
+    parse("{\"steps\": [{\"id\": \"w\", \"type\": \"wait\"}]}");
+    assertOnlyProblem("workflow.steps[0] (w).with.duration: is required");
+  }
+
+  @Test
+  void badDurationsAreRejectedAtTheirPaths() {
+    parse("""
+        {"timeout": "forever", "steps": [{"id": "w", "type": "wait", "with": {"duration": "5 sec"}, "timeout": "-1s"}]}""");
+    String hint = " is not a duration (use 500ms, 5s, 2m, 1h or ISO-8601 like PT5S)";
+    assertEquals(List.of("workflow.timeout: 'forever'" + hint, "workflow.steps[0] (w).with.duration: '5 sec'" + hint,
+        "workflow.steps[0] (w).timeout: '-1s'" + hint), problems.items());
+  }
+
+  @Test
+  void overflowingDurationIsReportedAsAProblemNotThrown() {
+    parse("{\"steps\": [{\"id\": \"a\", \"type\": \"set\", \"timeout\": \"9999999999999999h\"}]}");
+    assertEquals(1, problems.items().size(), problems.items().toString());
+    assertTrue(problems.items().get(0).startsWith("workflow.steps[0] (a).timeout: "), problems.items().toString());
+  }
+
+  @Test
+  void priorityOutOfRangeIsRejected() {
+    parse("{\"priority\": 101, \"steps\": [{\"id\": \"a\", \"type\": \"set\"}]}");
+    assertOnlyProblem("workflow.priority: must be a whole number from -100 to 100");
+  }
+
+  @Test
+  void everyProblemIsReportedInOneGo() {
+    parse("{\"priority\": -500, \"steps\": [{\"id\": \"a\", \"type\": \"teleport\"}, {\"id\": \"w\", \"type\": \"wait\"}]}");
+    assertEquals(3, problems.items().size(), problems.items().toString());
+    RoboGridException e = assertThrows(RoboGridException.class, problems::throwIfAny);
+    assertEquals(ErrorCode.INVALID_WORKFLOW, e.code());
+    assertEquals(String.join("; ", problems.items()), e.getMessage());
+  }
+
+  @Test
+  void referencesThatCanNeverResolveAreRefusedAtSubmission() {
+    parse("""
+        {"steps": [{"id": "a", "type": "set", "with": {}},
+                   {"id": "b", "type": "log", "needs": ["a"], "with": {"message": "${inptu.x} ${steps.a} ${evn:HOME:-x} ${env:HOME:-x}"}}]}""");
+    assertSomeProblemContains("(b).with", "${inptu.x}", "unknown reference root 'inptu'");
+    assertSomeProblemContains("(b).with", "${steps.a}", "steps.<id>.output");
+    assertSomeProblemContains("(b).with", "${evn:HOME:-x}", "unknown reference scheme 'evn:'");
+    org.junit.jupiter.api.Assertions.assertEquals(3, problems.items().size(), problems.items().toString());
+  }
+}
