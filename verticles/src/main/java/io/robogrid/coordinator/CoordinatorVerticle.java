@@ -66,7 +66,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             bus.<JsonObject>consumer(CoordinatorAddresses.RUNNER_STARTED, this::runnerStarted).completion(),
             // a runner with free slots is a reason to look at the queue
             bus.<JsonObject>consumer(RouterAddresses.RUNNER_STATUS, m -> {
-              if (m.body().getInteger("free", 0) > 0) dispatcher.wake();
+              if (m.body().getInteger("free", 0) > 0) dispatcher.capacityFreed();
             }).completion(),
             subscriber.connect())
         .andThen(v -> {

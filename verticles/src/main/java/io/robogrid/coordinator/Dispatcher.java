@@ -44,6 +44,8 @@ final class Dispatcher {
   private final CoordinatorOptions options;
   private boolean running;
   private boolean again;
+  /** The last pass left work behind for want of capacity: a runner announcing free slots is then worth a pass. */
+  private boolean starved = true;
   private boolean stopped;
   private long dueTimer = -1;
 
@@ -77,6 +79,11 @@ final class Dispatcher {
     });
   }
 
+  /** A runner has free slots: worth a pass only if the last one was short of capacity (otherwise NOTIFY brings new work). */
+  void capacityFreed() {
+    if (starved) wake();
+  }
+
   void stop() {
     stopped = true;
     if (dueTimer >= 0) vertx.cancelTimer(dueTimer);
@@ -92,7 +99,9 @@ final class Dispatcher {
         })
         .compose(offer -> {
           List<Future<Long>> groups = new ArrayList<>();
-          for (Object g : offer.body().getJsonArray("groups", new JsonArray())) {
+          JsonArray offered = offer.body().getJsonArray("groups", new JsonArray());
+          starved = offered.isEmpty();
+          for (Object g : offered) {
             JsonObject group = (JsonObject) g;
             int limit = Math.min(group.getInteger("free"), options.claimBatch());
             List<String> caps = group.getJsonArray("capabilities").stream().map(String::valueOf).toList();
@@ -111,6 +120,7 @@ final class Dispatcher {
 
   private Future<Long> claimAndPlace(int limit, List<String> caps) {
     return store.claim(limit, caps, clock.instant()).compose(claims -> {
+      if (claims.size() == limit) starved = true;
       if (claims.isEmpty()) return Future.succeededFuture(0L);
       claims.forEach(c -> JobEvents.publish(vertx.eventBus(), List.of(c.event())));
       JsonArray jobs = new JsonArray();

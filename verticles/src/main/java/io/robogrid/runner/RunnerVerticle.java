@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -46,6 +47,8 @@ public final class RunnerVerticle extends VerticleBase {
   private final RandomGenerator random;
   private final StepCatalog catalog;
   private final Map<UUID, Active> active = new LinkedHashMap<>();
+  /** Final reports still on their way: a stopping runner waits for them. */
+  private final Set<Future<Void>> reporting = new java.util.HashSet<>();
   private StepExecutors executors;
   private WorkflowParser parser;
   private Instant startedAt;
@@ -178,11 +181,14 @@ public final class RunnerVerticle extends VerticleBase {
     entry.run.start().onComplete(ar -> finish(a, entry, ar.succeeded() ? ar.result() : Outcome.failed(StepFailure.of(ar.cause()), null)));
   }
 
+  /** The slot is free as soon as the run ends; the final report goes out behind it (and is retried) on its own. */
   private void finish(Assignment a, Active entry, Outcome outcome) {
     log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} ended: {}{}", a.attempt(), outcome.kind(),
         outcome.error() == null ? "" : " (" + outcome.error().errorClass() + ": " + outcome.error().getMessage() + ")");
-    entry.reporter.send(Reports.finished(options.node(), a.jobId(), a.attempt(), outcome, clock.instant()))
-        .onComplete(ar -> release(a.jobId(), entry));
+    Future<Void> delivered = entry.reporter.send(Reports.finished(options.node(), a.jobId(), a.attempt(), outcome, clock.instant()));
+    release(a.jobId(), entry);
+    reporting.add(delivered);
+    delivered.onComplete(ar -> reporting.remove(delivered));
   }
 
   private void release(UUID jobId, Active entry) {
@@ -233,7 +239,7 @@ public final class RunnerVerticle extends VerticleBase {
   public Future<?> stop() {
     accepting = false;
     publishStatus();
-    if (active.isEmpty()) return Future.succeededFuture();
+    if (active.isEmpty()) return finalReports();
     log.info("runner {} stopping: waiting up to {} ms for {} running jobs", options.node(), options.shutdownGrace().toMillis(), active.size());
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
@@ -257,6 +263,13 @@ public final class RunnerVerticle extends VerticleBase {
         });
       }
     });
-    return drained.future();
+    return drained.future().compose(v -> finalReports());
+  }
+
+  /** Waits (a few seconds at most) for the final reports of ended runs to reach a coordinator. */
+  private Future<Void> finalReports() {
+    if (reporting.isEmpty()) return Future.succeededFuture();
+    return Future.join(List.copyOf(reporting)).<Void>mapEmpty().otherwiseEmpty()
+        .timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty();
   }
 }

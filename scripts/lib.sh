@@ -1,0 +1,44 @@
+# Shared by the scripts in this folder (sourced, not run): finds the repository, installs what is missing on a
+# Debian/Ubuntu machine (JDK 17+, Maven), and builds the node when its sources are newer than the build.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="$ROOT/cluster/target/robogrid.jar"
+CLASSPATH_NODE="$JAR:$ROOT/cluster/target/lib/*"
+# Hazelcast reads JDK internals for speed; without these it warns and runs slower.
+JAVA_NODE_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
+ --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
+ --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+
+say() { printf '%s\n' "robogrid: $*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else say "need root (or sudo) to run: $*"; return 1; fi
+}
+
+APT_UPDATED=""
+apt_install() {
+  command -v apt-get >/dev/null || { say "missing $*, and this is not a Debian/Ubuntu machine: install them by hand"; return 1; }
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq && APT_UPDATED=1; fi
+  say "installing $* ..."
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
+
+ensure_toolchain() {
+  if ! command -v java >/dev/null || [ "$(java_major)" -lt 17 ] 2>/dev/null || ! command -v javac >/dev/null; then
+    apt_install openjdk-17-jdk-headless
+  fi
+  command -v mvn >/dev/null || apt_install maven
+  # zonky's PostgreSQL binaries need these shared libraries; slim images lack them
+  if command -v ldconfig >/dev/null && ! ldconfig -p | grep -q 'libxml2.so'; then apt_install libxml2 || true; fi
+  command -v curl >/dev/null || apt_install curl
+}
+
+# Builds (without tests) when the jar is missing or any source or build file is newer than it.
+ensure_built() {
+  if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT/verticles" "$ROOT/cluster" -newer "$JAR" -type f -not -path '*/target/*' -print -quit)" ]; then
+    say "building ..."
+    (cd "$ROOT" && mvn -q -B -DskipTests install) || { say "build failed"; return 1; }
+  fi
+}
