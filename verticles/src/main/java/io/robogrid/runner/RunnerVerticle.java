@@ -250,7 +250,8 @@ public final class RunnerVerticle extends VerticleBase {
       } else if (System.nanoTime() > deadline) {
         vertx.cancelTimer(id);
         log.info("handing {} unfinished jobs back to the queue", active.size());
-        active.values().forEach(e -> {
+        // a copy: ending a run frees its slot, which removes it from active
+        List.copyOf(active.values()).forEach(e -> {
           if (e.run != null) e.run.handBack();
         });
         // the hand-back reports go out now; give them a few seconds at most
