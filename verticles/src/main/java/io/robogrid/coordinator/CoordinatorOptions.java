@@ -18,14 +18,8 @@ public record CoordinatorOptions(Duration heartbeatTimeout, Duration sweepInterv
     j = j == null ? new JsonObject() : j;
     int batch = j.getInteger("claimBatch", 64);
     if (batch < 1 || batch > 1000) throw new IllegalArgumentException("coordinator.claimBatch: must be from 1 to 1000, not " + batch);
-    return new CoordinatorOptions(duration(j, "heartbeatTimeout", "10s"), duration(j, "sweepInterval", "2s"), duration(j, "pollInterval", "5s"), batch);
+    return new CoordinatorOptions(Durations.setting(j, "coordinator", "heartbeatTimeout", "10s"),
+        Durations.setting(j, "coordinator", "sweepInterval", "2s"), Durations.setting(j, "coordinator", "pollInterval", "5s"), batch);
   }
 
-  private static Duration duration(JsonObject j, String key, String dflt) {
-    try {
-      return Durations.parse(j.getString(key, dflt));
-    } catch (IllegalArgumentException | ClassCastException e) {
-      throw new IllegalArgumentException("coordinator." + key + ": " + e.getMessage());
-    }
-  }
 }

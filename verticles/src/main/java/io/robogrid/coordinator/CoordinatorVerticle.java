@@ -78,12 +78,10 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   /** First step of a graceful shutdown: claim nothing more, but keep recording what runners report. */
   public Future<Void> stopClaiming() {
-    return vertx.getOrCreateContext() == context ? stopClaimingHere() : Future.<Void>future(p -> context.runOnContext(v -> stopClaimingHere().onComplete(p)));
-  }
-
-  private Future<Void> stopClaimingHere() {
-    dispatcher.stop();
-    return Future.succeededFuture();
+    return Future.future(p -> context.runOnContext(v -> {
+      dispatcher.stop();
+      p.complete();
+    }));
   }
 
   @Override

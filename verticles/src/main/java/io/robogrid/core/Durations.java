@@ -49,6 +49,15 @@ public final class Durations {
     }
   }
 
+  /** A duration setting of a config section, with a message naming {@code section.key} when it is not a duration. */
+  public static Duration setting(io.vertx.core.json.JsonObject json, String section, String key, String dflt) {
+    try {
+      return parse(json.getString(key, dflt));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw new IllegalArgumentException(section + "." + key + ": " + e.getMessage());
+    }
+  }
+
   /** Shortest readable form, used when a duration is shown back to a person. */
   public static String format(Duration d) {
     long ms = d.toMillis();

@@ -24,15 +24,8 @@ public record RunnerOptions(String node, List<String> capabilities, int slots, D
     int slots = j.getInteger("slots", DEFAULT_SLOTS);
     if (slots < 1 || slots > 1000) throw new IllegalArgumentException("runner.slots: must be from 1 to 1000, not " + slots);
     return new RunnerOptions(node, caps, slots,
-        duration(j, "heartbeatInterval", "2s"), duration(j, "statusInterval", "2s"),
-        duration(j, "shutdownGrace", "10s"), duration(j, "defaultJobTimeout", "1h"), version);
+        Durations.setting(j, "runner", "heartbeatInterval", "2s"), Durations.setting(j, "runner", "statusInterval", "2s"),
+        Durations.setting(j, "runner", "shutdownGrace", "10s"), Durations.setting(j, "runner", "defaultJobTimeout", "1h"), version);
   }
 
-  static Duration duration(JsonObject j, String key, String dflt) {
-    try {
-      return Durations.parse(j.getString(key, dflt));
-    } catch (IllegalArgumentException | ClassCastException e) {
-      throw new IllegalArgumentException("runner." + key + ": " + e.getMessage());
-    }
-  }
 }

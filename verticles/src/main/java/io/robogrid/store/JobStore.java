@@ -95,7 +95,6 @@ public final class JobStore {
   private static final String LIST = "SELECT " + COLUMNS + " FROM jobs WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR robot = $2)"
       + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid)) ORDER BY created_at DESC, id DESC LIMIT $5";
   private static final String EVENTS = "SELECT " + EVENT_COLUMNS + " FROM events WHERE seq > $1 AND ($2::uuid IS NULL OR job_id = $2) ORDER BY seq LIMIT $3";
-  private static final String COUNT_BY_STATE = "SELECT state, count(*) FROM jobs GROUP BY state";
 
   private final Pool pool;
 
@@ -293,13 +292,6 @@ public final class JobStore {
     return pool.preparedQuery(EVENTS).execute(Tuple.of(afterSeq, job, limit)).map(JobStore::events);
   }
 
-  public Future<JsonObject> countByState() {
-    return pool.query(COUNT_BY_STATE).execute().map(rows -> {
-      JsonObject out = new JsonObject();
-      for (Row r : rows) out.put(r.getString(0), r.getLong(1));
-      return out;
-    });
-  }
 
   private static List<JobEvent> events(RowSet<Row> rows) {
     List<JobEvent> out = new ArrayList<>(rows.size());

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.robogrid.testing.Await;
 import io.robogrid.testing.TestGrid;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -33,8 +32,10 @@ class EventStreamTest {
 
   private List<JsonObject> listen(String query) {
     List<JsonObject> got = new CopyOnWriteArrayList<>();
-    WebSocket ws = Await.result(vertx.createWebSocketClient().connect(grid.port, "127.0.0.1", "/api/v1/stream" + query));
-    ws.textMessageHandler(t -> got.add(new JsonObject(t)));
+    // the handler is set in the connect callback, on the event loop, before any frame can be dispatched:
+    // set later from the test thread, the first replayed frames could arrive with no handler and be lost
+    Await.result(vertx.createWebSocketClient().connect(grid.port, "127.0.0.1", "/api/v1/stream" + query)
+        .map(ws -> ws.textMessageHandler(t -> got.add(new JsonObject(t)))));
     return got;
   }
 
