@@ -33,6 +33,7 @@ ensure_toolchain() {
   # zonky's PostgreSQL binaries need these shared libraries; slim images lack them
   if command -v ldconfig >/dev/null && ! ldconfig -p | grep -q 'libxml2.so'; then apt_install libxml2 || true; fi
   command -v curl >/dev/null || apt_install curl
+  command -v pgrep >/dev/null || apt_install procps
 }
 
 # Builds (without tests) when the jar is missing or any source or build file is newer than it.
