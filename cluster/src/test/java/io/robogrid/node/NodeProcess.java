@@ -54,6 +54,18 @@ public final class NodeProcess implements AutoCloseable {
     env.put("ROBOGRID_WEB_ROOT", REPO.resolve("web").toString());
   }
 
+  /** Sets (or, with null, removes) an environment variable for the next start. */
+  public NodeProcess env(String name, String value) {
+    if (value == null) env.remove(name);
+    else env.put(name, value);
+    return this;
+  }
+
+  /** The port of the embedded PostgreSQL this node starts. */
+  public int dbPort() {
+    return Integer.parseInt(env.get("ROBOGRID_DB_PORT"));
+  }
+
   public String url() {
     return "http://127.0.0.1:" + httpPort;
   }
