@@ -33,8 +33,12 @@ public final class JobStore {
       + " run_at, created_at, started_at, finished_at, node, heartbeat_at, cancel_requested, error, result, rerun_of";
   private static final String EVENT_COLUMNS = "seq, job_id, attempt, type, at, data";
 
-  private static final String INSERT_JOB = "INSERT INTO jobs (id, robot, state, priority, max_attempts, workflow, input, request, requires,"
-      + " run_at, created_at, rerun_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING " + COLUMNS;
+  /** One statement (so atomic without a transaction, and one round trip): the job, its first event, and a NOTIFY. */
+  private static final String INSERT_JOB = "WITH j AS (INSERT INTO jobs (id, robot, state, priority, max_attempts, workflow, input, request, requires,"
+      + "   run_at, created_at, rerun_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING " + COLUMNS + "),"
+      + " e AS (INSERT INTO events (job_id, attempt, type, at, data) SELECT id, 0, 'job.state', created_at, $13 FROM j RETURNING seq),"
+      + " n AS (SELECT pg_notify('" + CHANNEL + "', ''))"
+      + " SELECT j.*, e.seq FROM j CROSS JOIN e CROSS JOIN n";
   private static final String INSERT_EVENT = "INSERT INTO events (job_id, attempt, type, at, data) VALUES ($1, $2, $3, $4, $5) RETURNING " + EVENT_COLUMNS;
   private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', '')";
   private static final String LOCK_JOB = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1 FOR UPDATE";
@@ -109,16 +113,16 @@ public final class JobStore {
   /** Stores a new job with its first event and wakes the coordinators. */
   public Future<TransitionResult> insert(NewJob job, Instant now) {
     JobState state = job.initialState(now);
-    return pool.withTransaction(c -> c.preparedQuery(INSERT_JOB).execute(Tuple.from(new Object[] {
+    JsonObject data = new JsonObject().put("from", null).put("to", state.name()).put("robot", job.robot());
+    if (job.rerunOf() != null) data.put("rerunOf", job.rerunOf().toString());
+    return pool.preparedQuery(INSERT_JOB).execute(Tuple.from(new Object[] {
             job.id(), job.robot(), state.name(), job.priority(), job.maxAttempts(), job.workflow(), job.input(), job.request(),
-            job.requires().toArray(new String[0]), JobRecord.odt(job.runAt()), JobRecord.odt(now), job.rerunOf()}))
-        .compose(rows -> {
-          JobRecord rec = JobRecord.from(rows.iterator().next());
-          JsonObject data = new JsonObject().put("from", null).put("to", state.name()).put("robot", job.robot());
-          if (job.rerunOf() != null) data.put("rerunOf", job.rerunOf().toString());
-          return event(c, job.id(), 0, JobEvent.JOB_STATE, now, data)
-              .compose(ev -> c.query(NOTIFY).execute().map(v -> new TransitionResult(rec, List.of(ev))));
-        }));
+            job.requires().toArray(new String[0]), JobRecord.odt(job.runAt()), JobRecord.odt(now), job.rerunOf(), data}))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          JobRecord rec = JobRecord.from(r);
+          return new TransitionResult(rec, List.of(new JobEvent(r.getLong("seq"), job.id(), 0, JobEvent.JOB_STATE, rec.createdAt, data)));
+        });
   }
 
   /** Moves PENDING and RETRY_WAIT jobs whose time has come to QUEUED. */
@@ -220,17 +224,16 @@ public final class JobStore {
       if (change == null) return Future.succeededFuture(new TransitionResult(current, List.of()));
       JobRecord next = change.next();
       if (next.state != current.state) JobState.requireMove(current.state, next.state);
-      return write(c, next)
-          .compose(v -> change.attemptState() == null ? Future.succeededFuture()
-              : c.preparedQuery(WRITE_ATTEMPT).execute(Tuple.from(new Object[] {id, current.attempt, change.attemptState(), next.node,
-                  JobRecord.odt(now), next.state.isActive() ? null : JobRecord.odt(now), change.attemptError()})))
-          .compose(v -> {
-            JsonObject data = new JsonObject().put("from", current.state.name()).put("to", next.state.name());
-            if (change.eventData() != null) data.mergeIn(change.eventData());
-            return event(c, id, current.attempt, change.eventType(), now, data);
-          })
-          .compose(ev -> (next.state == JobState.QUEUED || next.state == JobState.RETRY_WAIT ? c.query(NOTIFY).execute().mapEmpty()
-              : Future.succeededFuture()).map(v -> new TransitionResult(next, List.of(ev))));
+      JsonObject data = new JsonObject().put("from", current.state.name()).put("to", next.state.name());
+      if (change.eventData() != null) data.mergeIn(change.eventData());
+      // issued together, so the client pipelines them on this connection: one round trip instead of three or four
+      Future<Void> job = write(c, next);
+      Future<?> attempt = change.attemptState() == null ? Future.succeededFuture()
+          : c.preparedQuery(WRITE_ATTEMPT).execute(Tuple.from(new Object[] {id, current.attempt, change.attemptState(), next.node,
+              JobRecord.odt(now), next.state.isActive() ? null : JobRecord.odt(now), change.attemptError()}));
+      Future<JobEvent> event = event(c, id, current.attempt, change.eventType(), now, data);
+      Future<?> notify = next.state == JobState.QUEUED || next.state == JobState.RETRY_WAIT ? c.query(NOTIFY).execute() : Future.succeededFuture();
+      return Future.all(job, attempt, event, notify).map(v -> new TransitionResult(next, List.of(event.result())));
     }));
   }
 
