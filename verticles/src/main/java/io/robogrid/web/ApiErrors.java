@@ -21,6 +21,15 @@ final class ApiErrors {
         .end(new JsonObject().put("error", new JsonObject().put("code", code.name()).put("message", message)).encode());
   }
 
+  /** A connection to PostgreSQL could not be made or was lost: the service is unavailable, the request was not wrong. */
+  private static boolean databaseUnreachable(Throwable f) {
+    for (Throwable t = f; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof io.netty.channel.ConnectTimeoutException
+          || t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).contains("closed")) return true;
+    }
+    return false;
+  }
+
   /** The router's failure handler: maps what went wrong to a code. */
   static void handle(RoutingContext ctx) {
     Throwable f = ctx.failure();
@@ -32,6 +41,10 @@ final class ApiErrors {
     } else if (status == 404) send(ctx, ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path());
     else if (status == 405) send(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " + ctx.request().path());
     else if (f instanceof HttpException he && he.getStatusCode() < 500) send(ctx, ErrorCode.INVALID_REQUEST, he.getMessage());
+    else if (databaseUnreachable(f)) {
+      log.warn("database unreachable on {} {}: {}", ctx.request().method(), ctx.request().path(), f.toString());
+      send(ctx, ErrorCode.UNAVAILABLE, "the database cannot be reached; try again shortly");
+    }
     else {
       log.error("unexpected error on {} {}", ctx.request().method(), ctx.request().path(), f);
       send(ctx, ErrorCode.INTERNAL, "internal error; see the node log");
