@@ -52,7 +52,8 @@ public final class Node {
     this.config = config;
   }
 
-  public void start() throws Exception {
+  /** Synchronized with {@link #stop()}: a SIGTERM during start-up waits for the start to finish, then stops cleanly. */
+  public synchronized void start() throws Exception {
     long t0 = System.nanoTime();
     String id = config.nodeId();
     StepCatalog steps = StepCatalog.builtIn();

@@ -102,7 +102,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     Map<UUID, Integer> attempts = new HashMap<>();
     m.body().getJsonObject("attempts", new JsonObject()).forEach(e -> attempts.put(UUID.fromString(e.getKey()), ((Number) e.getValue()).intValue()));
     store.heartbeat(node, attempts, clock.instant()).onComplete(ar -> {
-      if (ar.succeeded()) m.reply(new JsonObject().put("alive", new JsonArray(ar.result().stream().map(UUID::toString).toList())));
+      if (ar.succeeded()) {
+        m.reply(new JsonObject().put("alive", new JsonArray(ar.result().keySet().stream().map(UUID::toString).toList()))
+            .put("cancel", new JsonArray(ar.result().entrySet().stream().filter(Map.Entry::getValue).map(e -> e.getKey().toString()).toList())));
+      }
       else fail(m, ar.cause());
     });
   }

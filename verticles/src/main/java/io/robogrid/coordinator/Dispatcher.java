@@ -142,10 +142,20 @@ final class Dispatcher {
     if (node == null) return handBack(job, "no runner can take it now").map(false);
     Assignment a = new Assignment(job.id, job.attempt, job.robot, job.workflow, job.input);
     return vertx.eventBus().request(RunnerAddresses.execute(node), a.toJson(), TO_RUNNER).map(true).recover(err -> {
-      String why = err instanceof ReplyException re && ErrorCode.fromBusCode(re.failureCode()) == ErrorCode.NO_CAPACITY
-          ? "runner " + node + " was full" : "runner " + node + " did not take it: " + err.getMessage();
-      return handBack(job, why).map(false);
+      if (refused(err)) return handBack(job, "runner " + node + " did not take it: " + err.getMessage()).map(false);
+      // no answer: the runner may have taken it after all. Leave it CLAIMED: either its "started" report arrives,
+      // or the sweep requeues it (without counting a failure) once the heartbeat timeout has passed.
+      log.atWarn().addKeyValue("job", job.id).log("no answer from runner {} about attempt {}: {}", node, job.attempt, err.getMessage());
+      return Future.succeededFuture(false);
     });
+  }
+
+  /** Only a definite "no" (no such runner, or the runner refused) makes it safe to give the job to someone else. */
+  private static boolean refused(Throwable err) {
+    if (!(err instanceof ReplyException re)) return false;
+    return re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+        || re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+        && (ErrorCode.fromBusCode(re.failureCode()) == ErrorCode.NO_CAPACITY || ErrorCode.fromBusCode(re.failureCode()) == ErrorCode.INVALID_REQUEST);
   }
 
   private Future<Void> handBack(JobRecord job, String why) {

@@ -41,6 +41,14 @@ public final class JobLifecycle {
       if (outcome.kind() == Outcome.Kind.CANCELLED || job.cancelRequested) {
         return cancelled(job, now, outcome.kind() == Outcome.Kind.CANCELLED ? outcome.error().getMessage() : "cancelled by request");
       }
+      if (outcome.kind() == Outcome.Kind.LOST && job.state == JobState.CLAIMED) {
+        // claimed but never started (the coordinator or the runner died in between): nothing ran, so nothing failed
+        job.state = JobState.QUEUED;
+        job.runAt = now;
+        job.node = null;
+        job.heartbeatAt = null;
+        return Change.of(job, "LOST", attemptError, new JsonObject().put("reason", "claimed but never started: " + outcome.error().getMessage()));
+      }
       if (outcome.kind() == Outcome.Kind.HANDED_BACK) {
         job.state = JobState.QUEUED;
         job.runAt = now;

@@ -2,6 +2,7 @@ package io.robogrid.jobs;
 
 import io.robogrid.core.Durations;
 import io.robogrid.core.ErrorCode;
+import io.robogrid.core.JsonText;
 import io.robogrid.core.RoboGridException;
 import io.robogrid.robots.Robot;
 import io.robogrid.robots.RobotCatalog;
@@ -42,6 +43,7 @@ public final class Submissions {
     for (String key : request.fieldNames()) {
       if (!FIELDS.contains(key)) throw RoboGridException.invalidRequest("unknown field '" + key + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
     }
+    if (JsonText.containsNul(request)) throw RoboGridException.invalidRequest("the request contains a NUL character (\\u0000), which cannot be stored");
     Object robotName = request.getValue("robot");
     Object inline = request.getValue("workflow");
     if ((robotName == null) == (inline == null)) throw RoboGridException.invalidRequest("give either 'robot' (a robot's name) or 'workflow' (an inline workflow)");
@@ -82,6 +84,8 @@ public final class Submissions {
       }
     }
     if (runAt.isAfter(now.plus(MAX_DELAY))) throw RoboGridException.invalidRequest("a job may be scheduled at most " + MAX_DELAY.toDays() + " days ahead");
+    // a time in the past means "now"; one far in the past is a mistake (and beyond what PostgreSQL timestamps hold)
+    if (runAt.isBefore(now.minus(MAX_DELAY))) throw RoboGridException.invalidRequest("'runAt' is more than " + MAX_DELAY.toDays() + " days in the past");
 
     int priority = workflow.priority();
     Object p = request.getValue("priority");

@@ -4,6 +4,7 @@ import io.robogrid.coordinator.CoordinatorAddresses;
 import io.robogrid.coordinator.Reports;
 import io.robogrid.core.ErrorClass;
 import io.robogrid.core.ErrorCode;
+import io.robogrid.core.JsonText;
 import io.robogrid.core.StepFailure;
 import io.robogrid.jobs.Outcome;
 import io.robogrid.router.RouterAddresses;
@@ -61,6 +62,8 @@ public final class RunnerVerticle extends VerticleBase {
     final AttemptReporter reporter;
     WorkflowRun run;
     boolean started;
+    /** When a coordinator last confirmed this attempt is still ours (System.nanoTime). */
+    long confirmedAt = System.nanoTime();
 
     Active(int attempt, AttemptReporter reporter) {
       this.attempt = attempt;
@@ -144,6 +147,11 @@ public final class RunnerVerticle extends VerticleBase {
 
   private void run(Assignment a, Active entry) {
     entry.started = true;
+    entry.confirmedAt = System.nanoTime();
+    if (!accepting) { // the node began stopping while the start was being recorded
+      finish(a, entry, Outcome.handedBack());
+      return;
+    }
     Problems problems = new Problems();
     Workflow wf = parser.parse(a.workflow(), "workflow", Set.of(), problems);
     if (!problems.isEmpty()) {
@@ -160,7 +168,8 @@ public final class RunnerVerticle extends VerticleBase {
 
       @Override
       public void stepFinished(String step, String state, int tries, JsonObject output, JsonObject error, Instant startedAt, Instant at) {
-        entry.reporter.send(Reports.stepFinished(node, a.jobId(), a.attempt(), step, state, tries, output, error, startedAt, at));
+        entry.reporter.send(Reports.stepFinished(node, a.jobId(), a.attempt(), step, state, tries, JsonText.withoutNul(output),
+            JsonText.withoutNul(error), startedAt, at));
       }
 
       @Override
@@ -172,7 +181,7 @@ public final class RunnerVerticle extends VerticleBase {
           default -> log.atInfo();
         };
         event.addKeyValue("job", a.jobId()).addKeyValue("step", step).log(message);
-        entry.reporter.send(Reports.stepLog(node, a.jobId(), a.attempt(), step, level, message, clock.instant()));
+        entry.reporter.send(Reports.stepLog(node, a.jobId(), a.attempt(), step, level, JsonText.withoutNul(message), clock.instant()));
       }
     };
     Map<String, Function<String, Object>> schemes = new HashMap<>();
@@ -185,7 +194,8 @@ public final class RunnerVerticle extends VerticleBase {
   private void finish(Assignment a, Active entry, Outcome outcome) {
     log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} ended: {}{}", a.attempt(), outcome.kind(),
         outcome.error() == null ? "" : " (" + outcome.error().errorClass() + ": " + outcome.error().getMessage() + ")");
-    Future<Void> delivered = entry.reporter.send(Reports.finished(options.node(), a.jobId(), a.attempt(), outcome, clock.instant()));
+    JsonObject report = JsonText.withoutNul(Reports.finished(options.node(), a.jobId(), a.attempt(), outcome, clock.instant()));
+    Future<Void> delivered = entry.reporter.send(report);
     release(a.jobId(), entry);
     reporting.add(delivered);
     delivered.onComplete(ar -> reporting.remove(delivered));
@@ -220,11 +230,35 @@ public final class RunnerVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>request(CoordinatorAddresses.HEARTBEAT, new JsonObject().put("node", options.node()).put("attempts", attempts))
         .onSuccess(reply -> {
           JsonArray alive = reply.body().getJsonArray("alive", new JsonArray());
+          JsonArray cancel = reply.body().getJsonArray("cancel", new JsonArray());
           for (String id : attempts.fieldNames()) {
+            Active e = active.get(UUID.fromString(id));
             if (!alive.contains(id)) stopStale(UUID.fromString(id));
+            else if (e != null) {
+              e.confirmedAt = System.nanoTime();
+              // repeats a cancel whose direct message may have arrived before the run began
+              if (cancel.contains(id) && e.run != null) e.run.cancel("cancelled by request");
+            }
           }
         })
-        .onFailure(e -> log.warn("heartbeat for {} attempts not delivered: {}", attempts.size(), e.getMessage()));
+        .onFailure(e -> log.warn("heartbeat for {} attempts not delivered: {}", attempts.size(), e.getMessage()))
+        .onComplete(ar -> selfFence());
+  }
+
+  /**
+   * Stops attempts no coordinator has confirmed for {@code selfFenceAfter}: cut off from them, this node cannot know
+   * whether they were given to another node, and two nodes must not keep working on one job.
+   */
+  private void selfFence() {
+    long limit = options.selfFenceAfter().toNanos();
+    long now = System.nanoTime();
+    List.copyOf(active.entrySet()).forEach(e -> {
+      Active a = e.getValue();
+      if (a.run != null && !a.run.isDone() && now - a.confirmedAt > limit) {
+        log.atWarn().addKeyValue("job", e.getKey()).log("no coordinator confirmed attempt {} for {} ms: stopping it", a.attempt, (now - a.confirmedAt) / 1_000_000);
+        a.run.abandon("node " + options.node() + " lost contact with the coordinators");
+      }
+    });
   }
 
   private void publishStatus() {

@@ -90,6 +90,11 @@ public final class WorkflowRun {
     end(Outcome.cancelled(reason), reason);
   }
 
+  /** Stops the run as lost (retried under the job's policy): this node can no longer vouch for it. */
+  public void abandon(String reason) {
+    end(Outcome.lost(reason), reason);
+  }
+
   /** Stops the run so that its job goes back to the queue without counting as a failure (node shutting down). */
   public void handBack() {
     end(Outcome.handedBack(), "node is shutting down");

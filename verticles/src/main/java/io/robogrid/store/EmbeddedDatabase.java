@@ -92,8 +92,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
-    // Only a live postgres process counts: the pid may have been reused by something else since.
+    // Only a live postgres process that started no later than the pid file counts: the pid may have been reused since.
+    long fileStart = lines.size() > 2 && lines.get(2).trim().matches("\\d+") ? Long.parseLong(lines.get(2).trim()) : Long.MAX_VALUE;
     return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().command().map(c -> c.endsWith("postgres")).orElse(true));
+        .filter(h -> h.info().command().map(c -> c.endsWith("postgres")).orElse(false))
+        .filter(h -> h.info().startInstant().map(t -> t.getEpochSecond() <= fileStart + 1).orElse(true));
   }
 }

@@ -90,7 +90,7 @@ public final class JobStore {
       + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.log', $3, $4 FROM live RETURNING " + EVENT_COLUMNS;
 
   private static final String HEARTBEAT = "UPDATE jobs j SET heartbeat_at = $1 FROM unnest($3::uuid[], $4::int[]) AS h(id, attempt)"
-      + " WHERE j.id = h.id AND j.attempt = h.attempt AND j.node = $2 AND j.state = 'RUNNING' RETURNING j.id";
+      + " WHERE j.id = h.id AND j.attempt = h.attempt AND j.node = $2 AND j.state = 'RUNNING' RETURNING j.id, j.cancel_requested";
   private static final String STALE_ATTEMPTS = "SELECT id, attempt FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND heartbeat_at < $1";
   private static final String ATTEMPTS_ON_NODE = "SELECT id, attempt FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND node = $1";
   private static final String NEXT_DUE = "SELECT min(run_at) FROM jobs WHERE state IN ('PENDING', 'RETRY_WAIT')";
@@ -174,14 +174,17 @@ public final class JobStore {
     });
   }
 
-  /** Keeps the given attempts of {@code node} alive; returns the job ids that are still this node's (the others were taken from it). */
-  public Future<List<UUID>> heartbeat(String node, Map<UUID, Integer> attempts, Instant now) {
+  /**
+   * Keeps the given attempts of {@code node} alive. Returns those still this node's (the others were taken from it),
+   * each with whether a cancel was requested: the heartbeat reply repeats a cancel the runner may have missed.
+   */
+  public Future<Map<UUID, Boolean>> heartbeat(String node, Map<UUID, Integer> attempts, Instant now) {
     UUID[] ids = attempts.keySet().toArray(new UUID[0]);
     Integer[] nums = new Integer[ids.length];
     for (int i = 0; i < ids.length; i++) nums[i] = attempts.get(ids[i]);
     return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(JobRecord.odt(now), node, ids, nums)).map(rows -> {
-      List<UUID> alive = new ArrayList<>();
-      for (Row r : rows) alive.add(r.getUUID(0));
+      Map<UUID, Boolean> alive = new java.util.LinkedHashMap<>();
+      for (Row r : rows) alive.put(r.getUUID(0), r.getBoolean(1));
       return alive;
     });
   }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class EventStream {
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
   private static final int REPLAY_PAGE = 1000;
+  private static final int REPLAYED_KEPT = 5000;
 
   private final Vertx vertx;
   private final JobStore store;
@@ -58,15 +59,21 @@ final class EventStream {
     final UUID job;
     final long after;
     final List<JobEvent> buffered = new ArrayList<>();
+    /**
+     * Sequence numbers already sent from the table, so the live copies of the same events are not sent twice. A set,
+     * not a high-water mark: transactions commit out of sequence order, so a lower number can still arrive live.
+     * Only the latest few thousand are kept; events older than that are no longer in flight.
+     */
+    final java.util.LinkedHashSet<Long> replayed = new java.util.LinkedHashSet<>();
     boolean replaying;
-    long highWater;
+    long highest;
     MessageConsumer<JsonObject> consumer;
 
     Session(ServerWebSocket ws, UUID job, long after) {
       this.ws = ws;
       this.job = job;
       this.after = after;
-      this.highWater = after;
+      this.highest = after;
       this.replaying = after >= 0;
     }
 
@@ -94,19 +101,22 @@ final class EventStream {
     /** Pages through the stored events after {@code from}; events published meanwhile wait in {@link #buffered}. */
     Future<Void> replay(long from) {
       return store.events(from, job, REPLAY_PAGE).compose(page -> {
-        page.forEach(this::send);
+        page.forEach(e -> {
+          send(e);
+          replayed.add(e.seq());
+          if (replayed.size() > REPLAYED_KEPT) replayed.remove(replayed.iterator().next());
+        });
         return page.size() == REPLAY_PAGE ? replay(page.get(page.size() - 1).seq()) : Future.succeededFuture();
       });
     }
 
     void send(JobEvent e) {
-      if (ws.isClosed()) return;
-      if (after >= 0 && e.seq() <= highWater) return; // already replayed
+      if (ws.isClosed() || e.seq() <= after || replayed.contains(e.seq())) return;
       if (ws.writeQueueFull()) {
-        ws.close((short) 4008, "too slow; reconnect with after=" + highWater);
+        ws.close((short) 4008, "too slow; reconnect with after=" + highest);
         return;
       }
-      if (after >= 0) highWater = Math.max(highWater, e.seq());
+      highest = Math.max(highest, e.seq());
       ws.writeTextMessage(e.toJson().encode());
     }
   }

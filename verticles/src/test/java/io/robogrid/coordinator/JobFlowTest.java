@@ -148,6 +148,7 @@ class JobFlowTest {
           else req.response().putHeader("content-type", "application/json").end(new JsonObject().put("got", req.getHeader("x-token")).encode());
         }
         case "/echo" -> req.body().onSuccess(b -> req.response().end(b));
+        case "/binary" -> req.response().putHeader("content-type", "application/octet-stream").end(io.vertx.core.buffer.Buffer.buffer(new byte[] {'P', 'K', 0, 1, 2}));
         default -> req.response().setStatusCode(404).end();
       }
     }).listen(0, "127.0.0.1"));
@@ -161,6 +162,11 @@ class JobFlowTest {
     assertEquals("SUCCEEDED", done.getString("state"), done.encodePrettily());
     assertEquals(2, done.getJsonObject("steps").getJsonObject("call").getInteger("attempts"));
     assertEquals("got t-1", done.getJsonObject("steps").getJsonObject("post").getJsonObject("output").getString("body"));
+
+    JsonObject binary = grid.submit(inline(null, step("zip", "http", new JsonObject().put("url", base + "/binary"))));
+    JsonObject zip = grid.awaitState(binary.getString("id"), SOON, "SUCCEEDED", "FAILED");
+    assertEquals("SUCCEEDED", zip.getString("state"), zip.encodePrettily());
+    assertEquals("UEsAAQI=", zip.getJsonObject("steps").getJsonObject("zip").getJsonObject("output").getString("bodyBase64"));
 
     JsonObject missing = grid.submit(inline(null, step("nf", "http", new JsonObject().put("url", base + "/nothing"))));
     assertEquals("UNEXPECTED_STATUS", grid.awaitState(missing.getString("id"), SOON, "FAILED").getJsonObject("error").getString("code"));

@@ -118,6 +118,18 @@ class JobLifecycleTest {
   }
 
   @Test
+  void aClaimThatNeverStartedGoesBackToTheQueueWithoutCountingAFailure() {
+    JobRecord job = running();
+    job.state = JobState.CLAIMED;
+    job.node = null;
+    Change c = finish(job, Outcome.lost("no heartbeat"));
+    assertEquals(JobState.QUEUED, job.state);
+    assertEquals(0, job.failures);
+    assertEquals("LOST", c.attemptState());
+    assertTrue(c.eventData().getString("reason").startsWith("claimed but never started"), c.eventData().encode());
+  }
+
+  @Test
   void lostOnTheLastAttemptFails() {
     JobRecord job = running();
     job.failures = 2;

@@ -59,6 +59,9 @@ class ApiTest {
     assertError(grid.post("/api/v1/jobs", inline(null, step("a", "set", new JsonObject()), step("a", "log", new JsonObject().put("message", "x")))),
         400, "INVALID_WORKFLOW", "duplicate step id 'a'");
     assertError(grid.post("/api/v1/jobs", new JsonObject().put("robot", "hello").put("runAt", "tomorrow")), 400, "INVALID_REQUEST", "runAt");
+    assertError(grid.post("/api/v1/jobs", new JsonObject().put("robot", "hello").put("runAt", "-5000-01-01T00:00:00Z")), 400, "INVALID_REQUEST", "in the past");
+    assertError(grid.post("/api/v1/jobs", new JsonObject().put("robot", "hello").put("input", new JsonObject().put("x", "a\u0000b"))),
+        400, "INVALID_REQUEST", "NUL");
     String huge = new JsonObject().put("robot", "hello").put("input", new JsonObject().put("blob", "x".repeat(100 * 1024))).encode();
     assertError(grid.call(HttpMethod.POST, "/api/v1/jobs", huge), 413, "PAYLOAD_TOO_LARGE", "larger");
 

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * {@code http}: one request with vertx-web-client. {@code with}: {@code method} (GET), {@code url}, {@code headers},
  * {@code body} (text as is, JSON sent as JSON), {@code expectStatus} (a status or a list; default any 2xx), {@code timeout} (30s).
- * Output: {@code status}, {@code headers}, and {@code json} when the answer is JSON, else {@code body} (cut at 64 KiB).
+ * Output: {@code status}, {@code headers}, and {@code json} when the answer is JSON, else {@code body} for text or
+ * {@code bodyBase64} for binary content (either cut at 64 KiB).
  * Unexpected answers are classified: 429 RATE_LIMITED and 5xx HTTP_5XX (retried), 401/403 ACCESS_DENIED and others UNEXPECTED_STATUS (not).
  */
 public final class HttpStep implements StepExecutor {
@@ -97,12 +98,30 @@ public final class HttpStep implements StepExecutor {
         // not JSON after all: keep it as text
       }
     }
+    if (!isText(body)) {
+      // binary content (an image, a zip): kept as base64, since JSON text cannot carry arbitrary bytes
+      Buffer kept = body.length() > MAX_BODY_CHARS ? body.getBuffer(0, MAX_BODY_CHARS) : body;
+      if (kept != body) out.put("bodyTruncated", true);
+      return out.put("bodyBase64", java.util.Base64.getEncoder().encodeToString(kept.getBytes()));
+    }
     String text = body.toString();
     if (text.length() > MAX_BODY_CHARS) {
       out.put("bodyTruncated", true);
       text = text.substring(0, MAX_BODY_CHARS);
     }
     return out.put("body", text);
+  }
+
+  /** Valid UTF-8 without NUL bytes: what can be shown and stored as text. */
+  static boolean isText(Buffer body) {
+    byte[] bytes = body.getBytes();
+    for (byte b : bytes) if (b == 0) return false;
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
   }
 
   private static Throwable classify(Throwable e, String url) {
