@@ -17,7 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,7 +64,7 @@ public final class Node {
     log.info("node {} joined cluster '{}' ({} ms)", id, config.section("cluster").getString("name", "robogrid"), ms(t0));
 
     if (db != null) {
-      Pool pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connect()).using(vertx).build();
+      Pool pool = db.pool(vertx);
       try {
         await(Migrations.apply(pool));
       } finally {
@@ -73,17 +72,13 @@ public final class Node {
       }
     }
     RandomGenerator random = RandomGenerator.getDefault();
+    RunnerOptions runner = RunnerOptions.fromJson(id, NodeConfig.VERSION, config.section("runner"));
     if (config.has("coordinator")) {
       coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator")), db, clock, random);
       deploy(coordinator);
     }
-    if (config.has("router")) {
-      RunnerOptions r = RunnerOptions.fromJson(id, NodeConfig.VERSION, config.section("runner"));
-      deploy(new RouterVerticle(clock, r.statusInterval().multipliedBy(3)));
-    }
-    if (config.has("runner")) {
-      runnerDeployment = deploy(new RunnerVerticle(RunnerOptions.fromJson(id, NodeConfig.VERSION, config.section("runner")), clock, random, steps));
-    }
+    if (config.has("router")) deploy(new RouterVerticle(clock, runner.statusInterval().multipliedBy(3))); // three missed announcements
+    if (config.has("runner")) runnerDeployment = deploy(new RunnerVerticle(runner, clock, random, steps));
     if (config.has("web")) {
       JsonObject info = new JsonObject().put("node", id).put("roles", new JsonArray(config.roles())).put("version", NodeConfig.VERSION);
       web = new WebVerticle(WebOptions.fromJson(config.section("http")), db, () -> robots, steps, clock, info);
@@ -91,11 +86,6 @@ public final class Node {
     }
     log.info("node {} up in {} ms: roles {}, {} robots{}", id, ms(t0), config.roles(), robots.all().size(),
         web == null ? "" : ", API on port " + web.actualPort());
-  }
-
-  /** The web role's port, or -1 without that role. */
-  public int httpPort() {
-    return web == null ? -1 : web.actualPort();
   }
 
   private DatabaseOptions database() throws Exception {

@@ -13,7 +13,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -53,7 +52,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connect()).using(vertx).build();
+    pool = db.pool(vertx);
     store = new JobStore(pool);
     dispatcher = new Dispatcher(vertx, store, lifecycle, clock, options);
     reports = new ReportHandler(store, lifecycle, clock, vertx.eventBus());

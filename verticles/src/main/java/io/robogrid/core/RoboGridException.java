@@ -27,7 +27,4 @@ public class RoboGridException extends RuntimeException {
     return new RoboGridException(ErrorCode.INVALID_REQUEST, message);
   }
 
-  public static RoboGridException notFound(ErrorCode code, String message) {
-    return new RoboGridException(code, message);
-  }
 }

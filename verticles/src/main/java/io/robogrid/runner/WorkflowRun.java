@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -185,14 +184,4 @@ public final class WorkflowRun {
     cancellation.cancel(reason == null ? "attempt ended" : reason);
   }
 
-  /** Step ids and their states, for status views. */
-  public Map<String, String> stepStates() {
-    Map<String, String> m = new LinkedHashMap<>();
-    states.forEach((k, v) -> m.put(k, v.name()));
-    return m;
-  }
-
-  public List<String> runningSteps() {
-    return states.entrySet().stream().filter(e -> e.getValue() == StepState.RUNNING).map(Map.Entry::getKey).toList();
-  }
 }

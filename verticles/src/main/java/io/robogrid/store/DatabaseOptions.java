@@ -2,6 +2,9 @@ package io.robogrid.store;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
 /**
@@ -35,6 +38,11 @@ public record DatabaseOptions(PgConnectOptions connect, int poolSize) {
 
   public PoolOptions poolOptions() {
     return new PoolOptions().setMaxSize(poolSize);
+  }
+
+  /** A connection pool for this database on {@code vertx}; each verticle holds its own. */
+  public Pool pool(Vertx vertx) {
+    return PgBuilder.pool().with(poolOptions()).connectingTo(connect).using(vertx).build();
   }
 
   /** A URL fit for a log line: the password replaced. */

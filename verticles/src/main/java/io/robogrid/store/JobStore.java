@@ -106,10 +106,6 @@ public final class JobStore {
     this.pool = pool;
   }
 
-  public Pool pool() {
-    return pool;
-  }
-
   /** Stores a new job with its first event and wakes the coordinators. */
   public Future<TransitionResult> insert(NewJob job, Instant now) {
     JobState state = job.initialState(now);

@@ -12,13 +12,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +52,7 @@ public final class WebVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connect()).using(vertx).build();
+    pool = db.pool(vertx);
     JobStore store = new JobStore(pool);
     Submissions submissions = new Submissions(robots, new WorkflowParser(steps), clock);
     JobsApi jobs = new JobsApi(store, submissions, robots, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus());

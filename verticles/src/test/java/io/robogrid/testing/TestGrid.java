@@ -20,7 +20,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +50,7 @@ public final class TestGrid {
   /** @param robotsJson the text of a robots.json ({@code {"robots": […]}}), or null for none */
   public static TestGrid start(Vertx vertx, String robotsJson, int slots) {
     DatabaseOptions db = TestDatabase.newDatabaseOptions();
-    Pool pool = PgBuilder.pool().with(db.poolOptions()).connectingTo(db.connect()).using(vertx).build();
+    Pool pool = db.pool(vertx);
     Await.result(Migrations.apply(pool));
     Await.result(pool.close());
     RobotCatalog robots = robots(robotsJson);
