@@ -4,7 +4,12 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.robogrid.grid.GridAddresses;
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
@@ -43,6 +48,28 @@ final class ClusterSetup {
     join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(host + ":" + port) : members);
     return new HazelcastClusterManager(config);
   }
+
+  /**
+   * Tells this node's verticles (on the local address {@link GridAddresses#MEMBER_LEFT}) when a member leaves the
+   * cluster: stopped, died, or frozen past the heartbeat timeout. Registered on Hazelcast directly: the Vert.x cluster
+   * manager has a single node listener, which Vert.x itself uses.
+   */
+  static void reportMembersLeaving(HazelcastClusterManager cluster, Vertx vertx) {
+    cluster.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {}
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        Object id = event.getMember().getAttribute(VERTX_NODE_ID);
+        String clusterId = id != null ? id.toString() : event.getMember().getUuid().toString();
+        vertx.eventBus().publish(GridAddresses.MEMBER_LEFT, new JsonObject().put("clusterId", clusterId), new DeliveryOptions().setLocalOnly(true));
+      }
+    });
+  }
+
+  /** The member attribute under which vertx-hazelcast keeps a member's Vert.x node id. */
+  private static final String VERTX_NODE_ID = "__vertx.nodeId";
 
   /** The event bus listens on the same interface as Hazelcast, on a port of the system's choosing. */
   static VertxOptions vertxOptions(JsonObject cluster) {

@@ -2,6 +2,7 @@ package io.robogrid.node;
 
 import io.robogrid.coordinator.CoordinatorOptions;
 import io.robogrid.coordinator.CoordinatorVerticle;
+import io.robogrid.grid.PresenceVerticle;
 import io.robogrid.robots.RobotCatalog;
 import io.robogrid.router.RouterVerticle;
 import io.robogrid.runner.RunnerOptions;
@@ -17,9 +18,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ExecutionException;
@@ -54,14 +57,19 @@ public final class Node {
   /** Synchronized with {@link #stop()}: a SIGTERM during start-up waits for the start to finish, then stops cleanly. */
   public synchronized void start() throws Exception {
     long t0 = System.nanoTime();
+    Instant startedAt = clock.instant();
     String id = config.nodeId();
     StepCatalog steps = StepCatalog.builtIn();
     RobotCatalog robots = RobotCatalog.load(config.confDir(), steps); // refuse a bad config before starting anything
+    RunnerOptions runner = RunnerOptions.fromJson(id, NodeConfig.VERSION, config.section("runner")); // refuse bad capabilities early too
     DatabaseOptions db = config.needsDatabase() ? database() : null;
 
-    vertx = await(Vertx.builder().with(ClusterSetup.vertxOptions(config.section("cluster")))
-        .withClusterManager(ClusterSetup.clusterManager(config.confDir(), config.section("cluster"))).buildClustered());
-    log.info("node {} joined cluster '{}' ({} ms)", id, config.section("cluster").getString("name", "robogrid"), ms(t0));
+    HazelcastClusterManager cluster = ClusterSetup.clusterManager(config.confDir(), config.section("cluster"));
+    vertx = await(Vertx.builder().with(ClusterSetup.vertxOptions(config.section("cluster"))).withClusterManager(cluster).buildClustered());
+    Instant joinedAt = clock.instant();
+    log.info("node {} joined cluster '{}' as member {} ({} ms, {} members)", id, config.section("cluster").getString("name", "robogrid"),
+        cluster.getNodeId(), ms(t0), cluster.getNodes().size());
+    ClusterSetup.reportMembersLeaving(cluster, vertx);
 
     if (db != null) {
       Pool pool = db.pool(vertx);
@@ -72,16 +80,19 @@ public final class Node {
       }
     }
     RandomGenerator random = RandomGenerator.getDefault();
-    RunnerOptions runner = RunnerOptions.fromJson(id, NodeConfig.VERSION, config.section("runner"));
+    Duration staleAfter = runner.staleAfter();
+    PresenceVerticle presence = new PresenceVerticle(id, cluster.getNodeId(), config.section("cluster").getString("host", "127.0.0.1"),
+        config.roles(), NodeConfig.VERSION, startedAt, joinedAt, runner.statusInterval(), clock);
+    deploy(presence);
     if (config.has("coordinator")) {
-      coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator")), db, clock, random);
+      coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator")), db, clock, random, id, staleAfter);
       deploy(coordinator);
     }
-    if (config.has("router")) deploy(new RouterVerticle(clock, runner.statusInterval().multipliedBy(3))); // three missed announcements
-    if (config.has("runner")) runnerDeployment = deploy(new RunnerVerticle(runner, clock, random, steps));
+    if (config.has("router")) deploy(new RouterVerticle(clock, staleAfter, id));
+    if (config.has("runner")) runnerDeployment = deploy(new RunnerVerticle(runner, clock, random, steps, presence));
     if (config.has("web")) {
       JsonObject info = new JsonObject().put("node", id).put("roles", new JsonArray(config.roles())).put("version", NodeConfig.VERSION);
-      web = new WebVerticle(WebOptions.fromJson(config.section("http")), db, () -> robots, steps, clock, info);
+      web = new WebVerticle(WebOptions.fromJson(config.section("http")), db, () -> robots, steps, clock, info, staleAfter);
       deploy(web);
     }
     log.info("node {} up in {} ms: roles {}, {} robots{}", id, ms(t0), config.roles(), robots.all().size(),

@@ -5,7 +5,8 @@ import io.robogrid.core.RoboGridException;
 import io.robogrid.jobs.JobEvents;
 import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Outcome;
-import io.robogrid.router.RouterAddresses;
+import io.robogrid.grid.ClusterView;
+import io.robogrid.grid.NodeStatus;
 import io.robogrid.store.DatabaseOptions;
 import io.robogrid.store.JobStore;
 import io.vertx.core.Future;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -37,13 +39,21 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final DatabaseOptions db;
   private final Clock clock;
   private final JobLifecycle lifecycle;
+  private final String self;
+  private final Duration staleAfter;
   private Pool pool;
   private JobStore store;
   private PgSubscriber subscriber;
   private Dispatcher dispatcher;
   private ReportHandler reports;
 
-  public CoordinatorVerticle(CoordinatorOptions options, DatabaseOptions db, Clock clock, RandomGenerator random) {
+  /**
+   * @param self this node's id
+   * @param staleAfter a runner not heard from for this long is not offered work
+   */
+  public CoordinatorVerticle(CoordinatorOptions options, DatabaseOptions db, Clock clock, RandomGenerator random, String self, Duration staleAfter) {
+    this.self = self;
+    this.staleAfter = staleAfter;
     this.options = options;
     this.db = db;
     this.clock = clock;
@@ -63,16 +73,34 @@ public final class CoordinatorVerticle extends VerticleBase {
             bus.<JsonObject>consumer(CoordinatorAddresses.REPORT, this::report).completion(),
             bus.<JsonObject>consumer(CoordinatorAddresses.HEARTBEAT, this::heartbeat).completion(),
             bus.<JsonObject>consumer(CoordinatorAddresses.RUNNER_STARTED, this::runnerStarted).completion(),
-            // a runner with free slots is a reason to look at the queue
-            bus.<JsonObject>consumer(RouterAddresses.RUNNER_STATUS, m -> {
-              if (m.body().getInteger("free", 0) > 0) dispatcher.capacityFreed();
-            }).completion(),
+            new ClusterView(clock, staleAfter, new GridWatch()).follow(vertx, self),
             subscriber.connect())
         .andThen(v -> {
           vertx.setPeriodic(options.sweepInterval().toMillis(), t -> sweep());
           vertx.setPeriodic(options.pollInterval().toMillis(), t -> dispatcher.wake());
           dispatcher.wake();
         });
+  }
+
+  /** What the coordinator does about runners coming and going. */
+  private final class GridWatch implements ClusterView.Listener {
+    @Override
+    public void announced(ClusterView.Entry node, NodeStatus previous) {
+      NodeStatus s = node.status();
+      if (s.runner() == null) return;
+      if (ClusterView.offerDiffers(previous, s)) dispatcher.offerChanged(); // jobs may be waiting for exactly this runner
+      else if (s.runner().free() > 0) dispatcher.capacityFreed();
+    }
+
+    /** A runner that left the cluster (stopped, died, froze past the heartbeat timeout) holds nothing any more. */
+    @Override
+    public void left(ClusterView.Entry node, String why) {
+      String id = node.status().node();
+      log.info("node {} {}", id, why);
+      if (node.status().runner() == null) return;
+      store.attemptsOn(id).compose(held -> loseAll(held, "node " + id + " " + why))
+          .onFailure(e -> log.warn("could not give up the attempts of node {}: {}", id, e.toString()));
+    }
   }
 
   /** First step of a graceful shutdown: claim nothing more, but keep recording what runners report. */

@@ -12,14 +12,18 @@ import io.robogrid.store.JobStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,7 @@ import org.slf4j.LoggerFactory;
 final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final DeliveryOptions TO_RUNNER = new DeliveryOptions().setSendTimeout(10_000);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final int PROMOTE_BATCH = 1000;
   /** After a pass whose jobs were refused, wait this long so a stale view of the runners cannot spin the loop. */
   private static final long REFUSED_PAUSE_MS = 200;
@@ -84,6 +89,11 @@ final class Dispatcher {
     if (starved) wake();
   }
 
+  /** A runner joined or offers something new: queued jobs may have been waiting for exactly that. */
+  void offerChanged() {
+    wake();
+  }
+
   void stop() {
     stopped = true;
     if (dueTimer >= 0) vertx.cancelTimer(dueTimer);
@@ -95,38 +105,50 @@ final class Dispatcher {
     return store.promoteDue(now, PROMOTE_BATCH)
         .compose(promoted -> {
           JobEvents.publish(vertx.eventBus(), promoted);
-          return vertx.eventBus().<JsonObject>request(RouterAddresses.OFFER, new JsonObject());
+          return dispatchGroups(new HashSet<>(), 0L);
         })
-        .compose(offer -> {
-          List<Future<Long>> groups = new ArrayList<>();
-          JsonArray offered = offer.body().getJsonArray("groups", new JsonArray());
-          starved = offered.isEmpty();
-          for (Object g : offered) {
-            JsonObject group = (JsonObject) g;
-            int limit = Math.min(group.getInteger("free"), options.claimBatch());
-            List<String> caps = group.getJsonArray("capabilities").stream().map(String::valueOf).toList();
-            groups.add(claimAndPlace(limit, caps));
-          }
-          return Future.all(groups).map(all -> {
-            long pause = 0;
-            for (int i = 0; i < all.size(); i++) pause = Math.max(pause, all.<Long>resultAt(i));
-            return pause;
-          });
-        })
-        .recover(e -> e instanceof ReplyException re && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+        .recover(e -> e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
             ? Future.succeededFuture(0L) // no router on the cluster yet: nothing can be placed
             : Future.failedFuture(e));
   }
 
-  private Future<Long> claimAndPlace(int limit, List<String> caps) {
-    return store.claim(limit, caps, clock.instant()).compose(claims -> {
+  /**
+   * Claims and places one offered group at a time, asking the router again between groups: what one group took
+   * changes what the next can take (a runner's job slots are shared by its plain and its scarce work).
+   */
+  private Future<Long> dispatchGroups(Set<String> tried, long pause) {
+    return askRouter(RouterAddresses.OFFER, new JsonObject()).compose(offer -> {
+      JsonArray offered = offer.getJsonArray("groups", new JsonArray());
+      if (tried.isEmpty()) starved = offered.isEmpty();
+      for (Object g : offered) {
+        JsonObject group = (JsonObject) g;
+        List<String> caps = group.getJsonArray("capabilities").stream().map(String::valueOf).toList();
+        String needs = group.getString("needs");
+        if (!tried.add(needs + "|" + caps)) continue;
+        int limit = Math.min(group.getInteger("free"), options.claimBatch());
+        return claimAndPlace(limit, caps, needs).compose(p -> dispatchGroups(tried, Math.max(pause, p)));
+      }
+      return Future.succeededFuture(pause);
+    });
+  }
+
+  /** Asks this node's router if it has one (its promises then hold from offer to assignment), any router otherwise. */
+  private Future<JsonObject> askRouter(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, LOCAL).map(Message::body).recover(e ->
+        e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+            ? vertx.eventBus().<JsonObject>request(address, body).map(Message::body)
+            : Future.failedFuture(e));
+  }
+
+  private Future<Long> claimAndPlace(int limit, List<String> caps, String needs) {
+    return store.claim(limit, caps, needs, clock.instant()).compose(claims -> {
       if (claims.size() == limit) starved = true;
       if (claims.isEmpty()) return Future.succeededFuture(0L);
       claims.forEach(c -> JobEvents.publish(vertx.eventBus(), List.of(c.event())));
       JsonArray jobs = new JsonArray();
       claims.forEach(c -> jobs.add(new JsonObject().put("jobId", c.job().id.toString()).put("requires", new JsonArray(c.job().requires))));
-      return vertx.eventBus().<JsonObject>request(RouterAddresses.ASSIGN, new JsonObject().put("jobs", jobs)).compose(reply -> {
-        JsonObject nodes = reply.body().getJsonObject("nodes");
+      return askRouter(RouterAddresses.ASSIGN, new JsonObject().put("jobs", jobs)).compose(reply -> {
+        JsonObject nodes = reply.getJsonObject("nodes");
         List<Future<Boolean>> sends = new ArrayList<>();
         for (var c : claims) sends.add(handOver(c.job(), nodes.getString(c.job().id.toString())));
         return Future.join(sends).transform(ar -> {
@@ -153,8 +175,8 @@ final class Dispatcher {
   /** Only a definite "no" (no such runner, or the runner refused) makes it safe to give the job to someone else. */
   private static boolean refused(Throwable err) {
     if (!(err instanceof ReplyException re)) return false;
-    return re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
-        || re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+    return re.failureType() == ReplyFailure.NO_HANDLERS
+        || re.failureType() == ReplyFailure.RECIPIENT_FAILURE
         && (ErrorCode.fromBusCode(re.failureCode()) == ErrorCode.NO_CAPACITY || ErrorCode.fromBusCode(re.failureCode()) == ErrorCode.INVALID_REQUEST);
   }
 

@@ -1,5 +1,7 @@
 package io.robogrid.coordinator;
 
+import io.robogrid.core.ErrorCode;
+import io.robogrid.core.RoboGridException;
 import io.robogrid.jobs.JobEvents;
 import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Outcome;
@@ -12,12 +14,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes what runners report about their attempts, each write fenced by the attempt number, and publishes the
  * resulting events. A report about an attempt that is no longer the job's live one fails with STALE_ATTEMPT.
  */
 final class ReportHandler {
+  private static final Logger log = LoggerFactory.getLogger(ReportHandler.class);
   private final JobStore store;
   private final JobLifecycle lifecycle;
   private final Clock clock;
@@ -40,13 +45,32 @@ final class ReportHandler {
       case Reports.STEP_FINISHED -> store.stepFinished(job, attempt, r.getString("step"), r.getString("state"), r.getInteger("tries"),
           r.getJsonObject("output"), r.getJsonObject("error"), r.getString("startedAt") == null ? null : Instant.parse(r.getString("startedAt")), at);
       case Reports.STEP_LOG -> store.stepLog(job, attempt, r.getString("step"), r.getString("level"), r.getString("message"), at);
+      case Reports.LEASE_TAKEN -> store.leaseTaken(job, attempt, r.getString("resource"), r.getString("node"), at);
       case Reports.FINISHED -> store.transition(job, attempt, clock.instant(),
           lifecycle.finish(Outcome.fromJson(r.getJsonObject("outcome")), clock.instant())).map(t -> t.events());
       default -> Future.failedFuture(new IllegalArgumentException("unknown report type " + r.getString("type")));
     };
-    return write.map(events -> {
+    return write.<Void>map(events -> {
       JobEvents.publish(bus, events);
       return null;
-    });
+    }).recover(e -> rejected(r, job, attempt, e).transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /**
+   * A late result from an attempt that was given up on (its node hung, then woke up) is refused by attempt
+   * number; the refusal is logged as an event, so that the job's history shows what the stale node tried to report.
+   */
+  private Future<Void> rejected(JsonObject r, UUID job, int attempt, Throwable e) {
+    if (!(e instanceof RoboGridException re && re.code() == ErrorCode.STALE_ATTEMPT) || !Reports.FINISHED.equals(r.getString("type"))) {
+      return Future.succeededFuture();
+    }
+    String outcome = r.getJsonObject("outcome", new JsonObject()).getString("kind");
+    log.atWarn().addKeyValue("job", job).log("refused the {} result of stale attempt {} from node {}", outcome, attempt, r.getString("node"));
+    JsonObject data = new JsonObject().put("report", Reports.FINISHED).put("outcome", outcome).put("node", r.getString("node"))
+        .put("reason", e.getMessage());
+    return store.reportRejected(job, attempt, clock.instant(), data).map(ev -> {
+      JobEvents.publish(bus, List.of(ev));
+      return (Void) null;
+    }).otherwiseEmpty();
   }
 }

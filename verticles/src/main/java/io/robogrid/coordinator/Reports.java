@@ -11,6 +11,7 @@ public final class Reports {
   public static final String STEP_STARTED = "step.started";
   public static final String STEP_FINISHED = "step.finished";
   public static final String STEP_LOG = "step.log";
+  public static final String LEASE_TAKEN = "lease.taken";
   public static final String FINISHED = "finished";
 
   private Reports() {}
@@ -35,6 +36,10 @@ public final class Reports {
 
   public static JsonObject stepLog(String node, UUID job, int attempt, String step, String level, String message, Instant at) {
     return base(STEP_LOG, node, job, attempt, at).put("step", step).put("level", level).put("message", message);
+  }
+
+  public static JsonObject leaseTaken(String node, UUID job, int attempt, String resource, Instant at) {
+    return base(LEASE_TAKEN, node, job, attempt, at).put("resource", resource);
   }
 
   public static JsonObject finished(String node, UUID job, int attempt, Outcome outcome, Instant at) {

@@ -1,5 +1,7 @@
 package io.robogrid.router;
 
+import io.robogrid.grid.ClusterView;
+import io.robogrid.grid.NodeStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -8,26 +10,45 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Wiring of the router role: keeps the {@link RunnerDirectory} current from runner announcements and answers placement requests. */
+/** Wiring of the router role: follows the grid's announcements in a {@link RunnerDirectory} and answers placement requests. */
 public final class RouterVerticle extends VerticleBase {
-  private final RunnerDirectory directory;
+  private final Clock clock;
+  private final Duration staleAfter;
+  private final String self;
+  private RunnerDirectory directory;
 
-  public RouterVerticle(Clock clock, Duration runnerExpiry) {
-    this.directory = new RunnerDirectory(clock, runnerExpiry);
+  /** @param staleAfter a runner not heard from for this long gets no work */
+  public RouterVerticle(Clock clock, Duration staleAfter, String self) {
+    this.clock = clock;
+    this.staleAfter = staleAfter;
+    this.self = self;
   }
 
   @Override
   public Future<?> start() {
+    ClusterView view = new ClusterView(clock, staleAfter, new ClusterView.Listener() {
+      @Override
+      public void announced(ClusterView.Entry node, NodeStatus previous) {
+        directory.announced(node.status().node());
+      }
+
+      @Override
+      public void left(ClusterView.Entry node, String why) {
+        directory.forget(node.status().node());
+      }
+    });
+    directory = new RunnerDirectory(view);
     var bus = vertx.eventBus();
     return Future.all(
-        bus.<JsonObject>consumer(RouterAddresses.RUNNER_STATUS, m -> directory.update(RunnerStatus.fromJson(m.body()))).completion(),
         bus.<JsonObject>consumer(RouterAddresses.OFFER, this::offer).completion(),
-        bus.<JsonObject>consumer(RouterAddresses.ASSIGN, this::assign).completion());
+        bus.<JsonObject>consumer(RouterAddresses.ASSIGN, this::assign).completion(),
+        view.follow(vertx, self));
   }
 
   private void offer(Message<JsonObject> m) {
     JsonArray groups = new JsonArray();
-    directory.offer().forEach(o -> groups.add(new JsonObject().put("free", o.free()).put("capabilities", new JsonArray(o.capabilities()))));
+    directory.offer().forEach(o -> groups.add(new JsonObject().put("free", o.free()).put("capabilities", new JsonArray(o.capabilities()))
+        .put("needs", o.needs())));
     m.reply(new JsonObject().put("groups", groups));
   }
 

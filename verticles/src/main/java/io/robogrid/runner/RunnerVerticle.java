@@ -7,8 +7,8 @@ import io.robogrid.core.ErrorCode;
 import io.robogrid.core.JsonText;
 import io.robogrid.core.StepFailure;
 import io.robogrid.jobs.Outcome;
-import io.robogrid.router.RouterAddresses;
-import io.robogrid.router.RunnerStatus;
+import io.robogrid.grid.Capability;
+import io.robogrid.grid.RunnerStatus;
 import io.robogrid.workflow.Problems;
 import io.robogrid.workflow.StepCatalog;
 import io.robogrid.workflow.Workflow;
@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -47,31 +48,36 @@ public final class RunnerVerticle extends VerticleBase {
   private final Clock clock;
   private final RandomGenerator random;
   private final StepCatalog catalog;
+  private final Consumer<RunnerStatus> statusSink;
   private final Map<UUID, Active> active = new LinkedHashMap<>();
   /** Final reports still on their way: a stopping runner waits for them. */
   private final Set<Future<Void>> reporting = new java.util.HashSet<>();
   private StepExecutors executors;
   private WorkflowParser parser;
-  private Instant startedAt;
+  private LeaseKeeper leases;
   private boolean accepting;
-  private boolean announced;
 
-  /** A running attempt: its run, its reporter, and whether the coordinator has seen it start. */
+  /** A running attempt: its run, its reporter, its leases, and whether the coordinator has seen it start. */
   private static final class Active {
     final int attempt;
     final AttemptReporter reporter;
+    final List<String> requires;
+    List<LeaseKeeper.Lease> leases = List.of();
     WorkflowRun run;
     boolean started;
     /** When a coordinator last confirmed this attempt is still ours (System.nanoTime). */
     long confirmedAt = System.nanoTime();
 
-    Active(int attempt, AttemptReporter reporter) {
+    Active(int attempt, AttemptReporter reporter, List<String> requires) {
       this.attempt = attempt;
       this.reporter = reporter;
+      this.requires = requires;
     }
   }
 
-  public RunnerVerticle(RunnerOptions options, Clock clock, RandomGenerator random, StepCatalog catalog) {
+  /** @param statusSink receives this runner's state whenever it changes (the node announces it to the grid) */
+  public RunnerVerticle(RunnerOptions options, Clock clock, RandomGenerator random, StepCatalog catalog, Consumer<RunnerStatus> statusSink) {
+    this.statusSink = statusSink;
     this.options = options;
     this.clock = clock;
     this.random = random;
@@ -85,7 +91,8 @@ public final class RunnerVerticle extends VerticleBase {
     missing.removeAll(executors.types());
     if (!missing.isEmpty()) return Future.failedFuture("runner has no executor for step types " + missing);
     parser = new WorkflowParser(catalog);
-    startedAt = clock.instant();
+    leases = new LeaseKeeper(vertx, options.node(), options.capabilities(), options.leaseWait());
+    publishStatus();
     var bus = vertx.eventBus();
     Future<Void> consumers = Future.all(
         bus.<JsonObject>consumer(RunnerAddresses.execute(options.node()), this::execute).completion(),
@@ -105,7 +112,6 @@ public final class RunnerVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>request(CoordinatorAddresses.RUNNER_STARTED, new JsonObject().put("node", options.node()),
         new DeliveryOptions().setSendTimeout(10_000)).onComplete(ar -> {
           if (ar.succeeded()) {
-            announced = true;
             accepting = true;
             log.info("runner {} ready: {} slots, capabilities {} ({} earlier attempts recovered)", options.node(), options.slots(),
                 options.capabilities(), ar.result().body().getInteger("lost", 0));
@@ -125,30 +131,64 @@ public final class RunnerVerticle extends VerticleBase {
       msg.fail(ErrorCode.INVALID_REQUEST.busCode(), "bad assignment: " + e.getMessage());
       return;
     }
-    if (!accepting || active.size() >= options.slots()) {
-      msg.fail(ErrorCode.NO_CAPACITY.busCode(), "runner " + options.node() + " has no free slot");
-      publishStatus();
-      return;
-    }
     if (active.containsKey(a.jobId())) {
       msg.fail(ErrorCode.STALE_ATTEMPT.busCode(), "job " + a.jobId() + " is already running here");
       return;
     }
-    Active entry = new Active(a.attempt(), new AttemptReporter(vertx, a.jobId().toString(), () -> stopStale(a.jobId())));
+    List<String> requires = a.workflow().getJsonArray("requires", new JsonArray()).stream().map(String::valueOf).toList();
+    String missing = requires.stream().filter(r -> offered(r) == null).findFirst().orElse(null);
+    if (missing != null) {
+      msg.fail(ErrorCode.INVALID_REQUEST.busCode(), "runner " + options.node() + " does not offer " + missing);
+      return;
+    }
+    String full = !accepting || active.size() >= options.slots() ? "job slot"
+        : requires.stream().filter(r -> offered(r).limited() && used(r) >= offered(r).slots()).findFirst().orElse(null);
+    if (full != null) {
+      msg.fail(ErrorCode.NO_CAPACITY.busCode(), "runner " + options.node() + " has no free " + full);
+      publishStatus();
+      return;
+    }
+    Active entry = new Active(a.attempt(), new AttemptReporter(vertx, a.jobId().toString(), () -> stopStale(a.jobId())), requires);
     active.put(a.jobId(), entry);
     msg.reply(new JsonObject().put("accepted", true));
     publishStatus();
     log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} of {} accepted", a.attempt(), a.robot() == null ? "inline workflow" : a.robot());
     // the coordinator must see the attempt start before any step runs: a job cancelled meanwhile does nothing
     entry.reporter.send(Reports.started(options.node(), a.jobId(), a.attempt(), clock.instant()))
-        .onSuccess(v -> run(a, entry))
+        .onSuccess(v -> lease(a, entry))
         .onFailure(e -> release(a.jobId(), entry));
   }
 
-  private void run(Assignment a, Active entry) {
+  /** Takes the job's leases (reporting each), then runs it; a lease not free in time sends the job back to the queue. */
+  private void lease(Assignment a, Active entry) {
     entry.started = true;
     entry.confirmedAt = System.nanoTime();
     if (!accepting) { // the node began stopping while the start was being recorded
+      finish(a, entry, Outcome.handedBack());
+      return;
+    }
+    if (!leases.needsLeases(entry.requires)) {
+      run(a, entry);
+      return;
+    }
+    leases.acquire(entry.requires).onComplete(ar -> {
+      if (ar.failed()) {
+        log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} goes back to the queue: {}", a.attempt(), ar.cause().getMessage());
+        finish(a, entry, Outcome.handedBack());
+        return;
+      }
+      entry.leases = ar.result();
+      Future<Void> reported = Future.succeededFuture();
+      for (LeaseKeeper.Lease l : entry.leases) {
+        log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} leased {}", a.attempt(), l.resource());
+        reported = entry.reporter.send(Reports.leaseTaken(options.node(), a.jobId(), a.attempt(), l.resource(), clock.instant()));
+      }
+      reported.onSuccess(v -> run(a, entry)).onFailure(e -> finish(a, entry, Outcome.lost("the lease could not be recorded: " + e.getMessage())));
+    });
+  }
+
+  private void run(Assignment a, Active entry) {
+    if (!accepting) {
       finish(a, entry, Outcome.handedBack());
       return;
     }
@@ -190,12 +230,19 @@ public final class RunnerVerticle extends VerticleBase {
     entry.run.start().onComplete(ar -> finish(a, entry, ar.succeeded() ? ar.result() : Outcome.failed(StepFailure.of(ar.cause()), null)));
   }
 
-  /** The slot is free as soon as the run ends; the final report goes out behind it (and is retried) on its own. */
+  /**
+   * The slot is free as soon as the run ends; the final report goes out behind it (and is retried) on its own. The
+   * leases are given back once the report is in (or has failed for good): the report ends their record, and nobody
+   * may take a lease while its record still names this attempt.
+   */
   private void finish(Assignment a, Active entry, Outcome outcome) {
     log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} ended: {}{}", a.attempt(), outcome.kind(),
         outcome.error() == null ? "" : " (" + outcome.error().errorClass() + ": " + outcome.error().getMessage() + ")");
     JsonObject report = JsonText.withoutNul(Reports.finished(options.node(), a.jobId(), a.attempt(), outcome, clock.instant()));
     Future<Void> delivered = entry.reporter.send(report);
+    List<LeaseKeeper.Lease> held = entry.leases;
+    entry.leases = List.of();
+    if (!held.isEmpty()) delivered.onComplete(ar -> leases.release(held));
     release(a.jobId(), entry);
     reporting.add(delivered);
     delivered.onComplete(ar -> reporting.remove(delivered));
@@ -261,11 +308,21 @@ public final class RunnerVerticle extends VerticleBase {
     });
   }
 
+  private Capability offered(String name) {
+    for (Capability c : options.capabilities()) if (c.name().equals(name)) return c;
+    return null;
+  }
+
+  /** How many of this node's jobs use capability {@code name}. */
+  private int used(String name) {
+    int n = 0;
+    for (Active e : active.values()) if (e.requires.contains(name)) n++;
+    return n;
+  }
+
   private void publishStatus() {
-    if (!announced) return;
-    RunnerStatus s = new RunnerStatus(options.node(), options.capabilities(), options.slots(), active.size(), accepting, startedAt,
-        options.version(), clock.instant());
-    vertx.eventBus().publish(RouterAddresses.RUNNER_STATUS, s.toJson());
+    List<RunnerStatus.Use> uses = options.capabilities().stream().map(c -> new RunnerStatus.Use(c.name(), c.slots(), used(c.name()))).toList();
+    statusSink.accept(new RunnerStatus(accepting, options.slots(), active.size(), uses));
   }
 
   /** Graceful stop: no new work; running attempts get {@code shutdownGrace} to finish, then are handed back to the queue. */

@@ -14,6 +14,10 @@ public record JobEvent(long seq, UUID jobId, Integer attempt, String type, Insta
   public static final String STEP_STARTED = "step.started";
   public static final String STEP_FINISHED = "step.finished";
   public static final String STEP_LOG = "step.log";
+  public static final String LEASE_TAKEN = "lease.taken";
+  public static final String LEASE_RELEASED = "lease.released";
+  /** A runner reported on an attempt that was no longer the job's live one; the report was refused. */
+  public static final String REPORT_REJECTED = "report.rejected";
 
   static JobEvent from(Row r) {
     return new JobEvent(r.getLong("seq"), r.getUUID("job_id"), r.getInteger("attempt"), r.getString("type"),

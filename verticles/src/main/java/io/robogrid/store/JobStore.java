@@ -62,6 +62,7 @@ public final class JobStore {
       + "   SELECT id, attempt, 'job.state', $1, jsonb_build_object('from', old, 'to', 'QUEUED') FROM up RETURNING " + EVENT_COLUMNS;
 
   private static final String CLAIM = "WITH picked AS (SELECT id FROM jobs WHERE state = 'QUEUED' AND requires <@ $1::text[]"
+      + "   AND ($4::text IS NULL OR $4::text = ANY (requires))"
       + "   ORDER BY priority DESC, run_at, created_at LIMIT $2 FOR UPDATE SKIP LOCKED),"
       + " claimed AS (UPDATE jobs j SET state = 'CLAIMED', attempt = j.attempt + 1, node = NULL, heartbeat_at = $3"
       + "   FROM picked WHERE j.id = picked.id RETURNING j.*),"
@@ -88,6 +89,21 @@ public final class JobStore {
       + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.finished', $9, $10 FROM s RETURNING " + EVENT_COLUMNS;
   private static final String STEP_LOG = "WITH " + LIVE
       + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.log', $3, $4 FROM live RETURNING " + EVENT_COLUMNS;
+
+  private static final String LEASE_TAKEN = "WITH " + LIVE + ","
+      + " l AS (INSERT INTO leases (resource, node, job_id, attempt, since) SELECT $3, $4, $1, $2, $5 FROM live"
+      + "   ON CONFLICT (resource) DO UPDATE SET node = EXCLUDED.node, job_id = EXCLUDED.job_id, attempt = EXCLUDED.attempt, since = EXCLUDED.since RETURNING 1)"
+      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'lease.taken', $5, $6 FROM l RETURNING " + EVENT_COLUMNS;
+  /** An attempt that ends gives up its leases, in the transaction that ends it. */
+  private static final String LEASES_RELEASED = "WITH d AS (DELETE FROM leases WHERE job_id = $1 AND attempt = $2 RETURNING resource, node)"
+      + " INSERT INTO events (job_id, attempt, type, at, data)"
+      + "   SELECT $1, $2, 'lease.released', $3, jsonb_build_object('resource', resource, 'node', node, 'reason', $4::text) FROM d"
+      + "   RETURNING " + EVENT_COLUMNS;
+  private static final String LEASES = "SELECT resource, node, job_id, attempt, since FROM leases ORDER BY resource";
+  private static final String ACTIVE_BY_NODE = "SELECT node, id, state FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND node IS NOT NULL ORDER BY node, id";
+  private static final String DEPTH_BY_STATE = "SELECT state, count(*) FROM jobs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') GROUP BY state";
+  private static final String QUEUED_BY_CAPABILITY = "SELECT c, count(*) FROM jobs CROSS JOIN LATERAL unnest(requires) AS c"
+      + " WHERE state = 'QUEUED' GROUP BY c ORDER BY c";
 
   private static final String HEARTBEAT = "UPDATE jobs j SET heartbeat_at = $1 FROM unnest($3::uuid[], $4::int[]) AS h(id, attempt)"
       + " WHERE j.id = h.id AND j.attempt = h.attempt AND j.node = $2 AND j.state = 'RUNNING' RETURNING j.id, j.cancel_requested";
@@ -128,7 +144,12 @@ public final class JobStore {
 
   /** Claims up to {@code limit} due jobs that need only the given capabilities, best priority first; each gets a new attempt number. */
   public Future<List<Claim>> claim(int limit, List<String> capabilities, Instant now) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(capabilities.toArray(new String[0]), limit, JobRecord.odt(now)))
+    return claim(limit, capabilities, null, now);
+  }
+
+  /** As {@link #claim(int, List, Instant)}, only jobs that require {@code needs} when it is set. */
+  public Future<List<Claim>> claim(int limit, List<String> capabilities, String needs, Instant now) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(capabilities.toArray(new String[0]), limit, JobRecord.odt(now), needs))
         .map(rows -> {
           List<Claim> out = new ArrayList<>();
           for (Row r : rows) out.add(new Claim(JobRecord.from(r), JobEvent.from(r)));
@@ -161,6 +182,17 @@ public final class JobStore {
   public Future<List<JobEvent>> stepLog(UUID id, int attempt, String step, String level, String message, Instant now) {
     JsonObject data = new JsonObject().put("step", step).put("level", level).put("message", message);
     return fenced(pool.preparedQuery(STEP_LOG).execute(Tuple.of(id, attempt, JobRecord.odt(now), data)), id, attempt);
+  }
+
+  /** The attempt leased {@code resource} on {@code node}; fenced like every report. */
+  public Future<List<JobEvent>> leaseTaken(UUID id, int attempt, String resource, String node, Instant since) {
+    JsonObject data = new JsonObject().put("resource", resource).put("node", node);
+    return fenced(pool.preparedQuery(LEASE_TAKEN).execute(Tuple.of(id, attempt, resource, node, JobRecord.odt(since), data)), id, attempt);
+  }
+
+  /** Logs that a report about a stale attempt was refused, so that the refusal is visible in the job's history. */
+  public Future<JobEvent> reportRejected(UUID id, int attempt, Instant at, JsonObject data) {
+    return event(pool, id, attempt, JobEvent.REPORT_REJECTED, at, data);
   }
 
   private static Future<List<JobEvent>> fenced(Future<RowSet<Row>> write, UUID id, int attempt) {
@@ -232,7 +264,16 @@ public final class JobStore {
               JobRecord.odt(now), next.state.isActive() ? null : JobRecord.odt(now), change.attemptError()}));
       Future<JobEvent> event = event(c, id, current.attempt, change.eventType(), now, data);
       Future<?> notify = next.state == JobState.QUEUED || next.state == JobState.RETRY_WAIT ? c.query(NOTIFY).execute() : Future.succeededFuture();
-      return Future.all(job, attempt, event, notify).map(v -> new TransitionResult(next, List.of(event.result())));
+      Future<List<JobEvent>> released = current.state.isActive() && !next.state.isActive()
+          ? c.preparedQuery(LEASES_RELEASED).execute(Tuple.of(id, current.attempt, JobRecord.odt(now),
+              change.attemptState() == null ? next.state.name() : change.attemptState())).map(JobStore::events)
+          : Future.succeededFuture(List.of());
+      return Future.all(job, attempt, event, notify, released).map(v -> {
+        List<JobEvent> events = new ArrayList<>();
+        events.add(event.result());
+        events.addAll(released.result());
+        return new TransitionResult(next, List.copyOf(events));
+      });
     }));
   }
 
@@ -287,6 +328,42 @@ public final class JobStore {
           for (Row r : rows) out.add(JobRecord.from(r));
           return out;
         });
+  }
+
+  /** Every lease held now: {@code resource, node, jobId, attempt, since}. */
+  public Future<JsonArray> leases() {
+    return pool.query(LEASES).execute().map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        out.add(new JsonObject().put("resource", r.getString("resource")).put("node", r.getString("node"))
+            .put("jobId", r.getUUID("job_id").toString()).put("attempt", r.getInteger("attempt"))
+            .put("since", JobRecord.str(JobRecord.instant(r, "since"))));
+      }
+      return out;
+    });
+  }
+
+  /** Claimed and running jobs by the node that runs them. */
+  public Future<Map<String, List<UUID>>> activeByNode() {
+    return pool.query(ACTIVE_BY_NODE).execute().map(rows -> {
+      Map<String, List<UUID>> out = new java.util.LinkedHashMap<>();
+      for (Row r : rows) out.computeIfAbsent(r.getString("node"), k -> new ArrayList<>()).add(r.getUUID("id"));
+      return out;
+    });
+  }
+
+  /** How many unfinished jobs there are in each state, and how many queued jobs require each capability. */
+  public Future<JsonObject> queueDepth() {
+    Future<RowSet<Row>> byState = pool.query(DEPTH_BY_STATE).execute();
+    Future<RowSet<Row>> byCap = pool.query(QUEUED_BY_CAPABILITY).execute();
+    return Future.all(byState, byCap).map(v -> {
+      JsonObject states = new JsonObject();
+      for (JobState st : JobState.values()) if (!st.isTerminal()) states.put(st.name(), 0L);
+      for (Row r : byState.result()) states.put(r.getString(0), r.getLong(1));
+      JsonObject caps = new JsonObject();
+      for (Row r : byCap.result()) caps.put(r.getString(0), r.getLong(1));
+      return new JsonObject().put("byState", states).put("queuedByCapability", caps);
+    });
   }
 
   /** Events after {@code afterSeq}, oldest first; only the given job's when {@code job} is set. */

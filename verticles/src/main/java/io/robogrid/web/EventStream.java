@@ -2,15 +2,21 @@ package io.robogrid.web;
 
 import io.robogrid.core.ErrorCode;
 import io.robogrid.core.RoboGridException;
+import io.robogrid.grid.ClusterView;
+import io.robogrid.grid.NodeStatus;
 import io.robogrid.jobs.JobEvents;
 import io.robogrid.store.JobEvent;
 import io.robogrid.store.JobStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,9 +29,14 @@ import org.slf4j.LoggerFactory;
  * ({@code seq, jobId, attempt, type, at, data}). {@code ?job=<id>} keeps one job's; {@code ?after=<seq>} first replays
  * the stored events after that sequence number, then goes live without a gap or a duplicate. A client too slow to
  * keep up is closed with code 4008 and its last sequence number in the reason, so that it reconnects with {@code after}.
+ * Streams not filtered by job also carry {@code node.joined} and {@code node.left} (see {@link GridEvents}); lease
+ * events ({@code lease.taken}, {@code lease.released}) are job events like the others.
  */
 final class EventStream {
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+  /** Local: grid events ({@code node.joined}, {@code node.left}) as this web node sees them, for its own clients. */
+  static final String GRID_ADDRESS = "robogrid.local.web.grid-events";
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final int REPLAY_PAGE = 1000;
   private static final int REPLAYED_KEPT = 5000;
 
@@ -54,6 +65,38 @@ final class EventStream {
         .onFailure(e -> log.debug("WebSocket upgrade failed: {}", e.toString()));
   }
 
+  /**
+   * Turns this node's view of the grid into stream events: {@code {"type": "node.joined"|"node.left", "at", "data"}},
+   * without a sequence number (they are not stored, so not replayed) and only on streams not filtered by job.
+   */
+  static final class GridEvents implements ClusterView.Listener {
+    private final EventBus bus;
+    private final Clock clock;
+
+    GridEvents(EventBus bus, Clock clock) {
+      this.bus = bus;
+      this.clock = clock;
+    }
+
+    @Override
+    public void joined(ClusterView.Entry node) {
+      NodeStatus s = node.status();
+      JsonObject data = new JsonObject().put("node", s.node()).put("host", s.host()).put("roles", new JsonArray(s.roles()))
+          .put("joinedAt", s.joinedAt().toString());
+      if (s.runner() != null) data.put("capabilities", new JsonArray(s.runner().names()));
+      bus.publish(GRID_ADDRESS, event("node.joined", data), LOCAL);
+    }
+
+    @Override
+    public void left(ClusterView.Entry node, String why) {
+      bus.publish(GRID_ADDRESS, event("node.left", new JsonObject().put("node", node.status().node()).put("reason", why)), LOCAL);
+    }
+
+    private JsonObject event(String type, JsonObject data) {
+      return new JsonObject().put("type", type).put("at", clock.instant().toString()).put("data", data);
+    }
+  }
+
   private final class Session {
     final ServerWebSocket ws;
     final UUID job;
@@ -68,6 +111,7 @@ final class EventStream {
     boolean replaying;
     long highest;
     MessageConsumer<JsonObject> consumer;
+    MessageConsumer<JsonObject> gridConsumer;
 
     Session(ServerWebSocket ws, UUID job, long after) {
       this.ws = ws;
@@ -84,7 +128,15 @@ final class EventStream {
         if (replaying) buffered.add(e);
         else send(e);
       });
-      ws.closeHandler(v -> consumer.unregister());
+      if (job == null) {
+        gridConsumer = vertx.eventBus().localConsumer(GRID_ADDRESS, m -> {
+          if (!replaying && !ws.isClosed() && !ws.writeQueueFull()) ws.writeTextMessage(m.body().encode());
+        });
+      }
+      ws.closeHandler(v -> {
+        consumer.unregister();
+        if (gridConsumer != null) gridConsumer.unregister();
+      });
       if (replaying) consumer.completion().compose(v -> replay(after)).onComplete(ar -> {
         if (ar.failed()) {
           log.warn("stream replay failed: {}", ar.cause().toString());

@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** The job and robot endpoints under {@code /api/v1}. Handlers validate, call the store, publish the events they caused, and answer JSON. */
 final class JobsApi {
@@ -38,8 +39,12 @@ final class JobsApi {
   private final JobLifecycle lifecycle;
   private final Clock clock;
   private final EventBus bus;
+  private final UnaryOperator<JsonObject> annotate;
 
-  JobsApi(JobStore store, Submissions submissions, Supplier<RobotCatalog> robots, JobLifecycle lifecycle, Clock clock, EventBus bus) {
+  /** @param annotate adds what the grid knows to a job's JSON (why a queued job waits) */
+  JobsApi(JobStore store, Submissions submissions, Supplier<RobotCatalog> robots, JobLifecycle lifecycle, Clock clock, EventBus bus,
+          UnaryOperator<JsonObject> annotate) {
+    this.annotate = annotate;
     this.store = store;
     this.submissions = submissions;
     this.robots = robots;
@@ -51,7 +56,7 @@ final class JobsApi {
   void mount(Router api) {
     api.post("/jobs").handler(ctx -> answer(ctx, 201, submit(body(ctx), null)));
     api.get("/jobs").handler(ctx -> answer(ctx, 200, list(ctx)));
-    api.get("/jobs/:id").handler(ctx -> answer(ctx, 200, store.findWithSteps(jobId(ctx))));
+    api.get("/jobs/:id").handler(ctx -> answer(ctx, 200, store.findWithSteps(jobId(ctx)).map(annotate)));
     api.get("/jobs/:id/events").handler(ctx -> answer(ctx, 200, events(ctx)));
     api.post("/jobs/:id/cancel").handler(ctx -> answer(ctx, 202, cancel(jobId(ctx))));
     api.post("/jobs/:id/rerun").handler(ctx -> answer(ctx, 201, rerun(jobId(ctx))));
@@ -89,7 +94,7 @@ final class JobsApi {
 
   private JsonObject published(TransitionResult r) {
     JobEvents.publish(bus, r.events());
-    return r.job().toJson();
+    return annotate.apply(r.job().toJson());
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -118,7 +123,7 @@ final class JobsApi {
     String robot = ctx.queryParams().get("robot");
     return store.list(new JobQuery(s, robot == null || robot.isEmpty() ? null : robot, limit, beforeAt, beforeId)).map(jobs -> {
       JsonArray out = new JsonArray();
-      jobs.forEach(j -> out.add(j.toJson()));
+      jobs.forEach(j -> out.add(annotate.apply(j.toJson())));
       JsonObject page = new JsonObject().put("jobs", out);
       if (jobs.size() == limit) {
         JobRecord last = jobs.get(jobs.size() - 1);

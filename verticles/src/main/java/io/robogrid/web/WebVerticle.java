@@ -1,5 +1,6 @@
 package io.robogrid.web;
 
+import io.robogrid.grid.ClusterView;
 import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Submissions;
 import io.robogrid.robots.RobotCatalog;
@@ -21,6 +22,7 @@ import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -37,11 +39,17 @@ public final class WebVerticle extends VerticleBase {
   private final StepCatalog steps;
   private final Clock clock;
   private final JsonObject nodeInfo;
+  private final Duration staleAfter;
   private Pool pool;
   private HttpServer server;
 
-  /** @param nodeInfo what {@code /health} tells about this node (id, roles, version) */
-  public WebVerticle(WebOptions options, DatabaseOptions db, Supplier<RobotCatalog> robots, StepCatalog steps, Clock clock, JsonObject nodeInfo) {
+  /**
+   * @param nodeInfo what {@code /health} tells about this node (id, roles, version)
+   * @param staleAfter a node not heard from for this long is shown as unresponsive
+   */
+  public WebVerticle(WebOptions options, DatabaseOptions db, Supplier<RobotCatalog> robots, StepCatalog steps, Clock clock, JsonObject nodeInfo,
+                     Duration staleAfter) {
+    this.staleAfter = staleAfter;
     this.options = options;
     this.db = db;
     this.robots = robots;
@@ -55,7 +63,10 @@ public final class WebVerticle extends VerticleBase {
     pool = db.pool(vertx);
     JobStore store = new JobStore(pool);
     Submissions submissions = new Submissions(robots, new WorkflowParser(steps), clock);
-    JobsApi jobs = new JobsApi(store, submissions, robots, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus());
+    ClusterView view = new ClusterView(clock, staleAfter, new EventStream.GridEvents(vertx.eventBus(), clock));
+    ClusterApi cluster = new ClusterApi(view, store, nodeInfo.getString("node"));
+    JobsApi jobs = new JobsApi(store, submissions, robots, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus(),
+        cluster::withWaitingFor);
 
     Router router = Router.router(vertx);
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes());
@@ -66,6 +77,7 @@ public final class WebVerticle extends VerticleBase {
     }));
     Router api = Router.router(vertx);
     jobs.mount(api);
+    api.get("/cluster").handler(ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
     EventStream stream = new EventStream(vertx, store);
     api.get("/stream").handler(stream::handle);
     router.route("/api/v1/*").subRouter(api);
@@ -78,7 +90,7 @@ public final class WebVerticle extends VerticleBase {
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
         .setMaxWebSocketFrameSize(65536).setCompressionSupported(true));
-    return server.requestHandler(router).listen().onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
+    return view.follow(vertx, nodeInfo.getString("node")).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
   }
 
   /** The port the server listens on (useful when configured with 0). */

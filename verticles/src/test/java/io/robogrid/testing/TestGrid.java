@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.robogrid.coordinator.CoordinatorOptions;
 import io.robogrid.coordinator.CoordinatorVerticle;
+import io.robogrid.grid.PresenceVerticle;
 import io.robogrid.robots.RobotCatalog;
 import io.robogrid.router.RouterVerticle;
 import io.robogrid.runner.RunnerOptions;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -49,6 +51,11 @@ public final class TestGrid {
 
   /** @param robotsJson the text of a robots.json ({@code {"robots": […]}}), or null for none */
   public static TestGrid start(Vertx vertx, String robotsJson, int slots) {
+    return start(vertx, robotsJson, slots, (String[]) null);
+  }
+
+  /** @param capabilities what the runner offers (default {@code http}) */
+  public static TestGrid start(Vertx vertx, String robotsJson, int slots, String... capabilities) {
     DatabaseOptions db = TestDatabase.newDatabaseOptions();
     Pool pool = db.pool(vertx);
     Await.result(Migrations.apply(pool));
@@ -59,13 +66,19 @@ public final class TestGrid {
     StepCatalog steps = StepCatalog.builtIn();
     CoordinatorOptions co = CoordinatorOptions.fromJson(new JsonObject()
         .put("heartbeatTimeout", "3s").put("sweepInterval", "300ms").put("pollInterval", "1s"));
-    RunnerOptions ro = RunnerOptions.fromJson("test-node", "test", new JsonObject().put("slots", slots)
-        .put("heartbeatInterval", "500ms").put("statusInterval", "500ms").put("shutdownGrace", "2s"));
-    Await.result(vertx.deployVerticle(new CoordinatorVerticle(co, db, clock, random)));
-    Await.result(vertx.deployVerticle(new RouterVerticle(clock, Duration.ofSeconds(5))));
-    Await.result(vertx.deployVerticle(new RunnerVerticle(ro, clock, random, steps)));
+    JsonObject runner = new JsonObject().put("slots", slots).put("heartbeatInterval", "500ms").put("statusInterval", "500ms")
+        .put("shutdownGrace", "2s");
+    if (capabilities != null) runner.put("capabilities", new JsonArray(java.util.List.of((Object[]) capabilities)));
+    RunnerOptions ro = RunnerOptions.fromJson("test-node", "test", runner);
+    List<String> roles = List.of("coordinator", "router", "runner", "web");
+    PresenceVerticle presence = new PresenceVerticle("test-node", "local", "127.0.0.1", roles, "test", clock.instant(), clock.instant(),
+        ro.statusInterval(), clock);
+    Await.result(vertx.deployVerticle(presence));
+    Await.result(vertx.deployVerticle(new CoordinatorVerticle(co, db, clock, random, "test-node", ro.staleAfter())));
+    Await.result(vertx.deployVerticle(new RouterVerticle(clock, ro.staleAfter(), "test-node")));
+    Await.result(vertx.deployVerticle(new RunnerVerticle(ro, clock, random, steps, presence)));
     WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, null), db, () -> robots, steps, clock,
-        new JsonObject().put("node", "test-node").put("roles", new JsonArray().add("web")));
+        new JsonObject().put("node", "test-node").put("roles", new JsonArray(roles)), ro.staleAfter());
     Await.result(vertx.deployVerticle(web));
     return new TestGrid(vertx, web.actualPort(), db);
   }
