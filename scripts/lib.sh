@@ -25,7 +25,14 @@ apt_install() {
 
 java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
 
+# A container image (or a machine given a built node) sets ROBOGRID_PREBUILT=1: it needs a Java runtime, nothing else.
+prebuilt() { [ -n "${ROBOGRID_PREBUILT:-}" ] && [ -f "$JAR" ]; }
+
 ensure_toolchain() {
+  if prebuilt; then
+    command -v java >/dev/null || { say "ROBOGRID_PREBUILT is set but there is no java on the PATH"; return 1; }
+    return 0
+  fi
   if ! command -v java >/dev/null || [ "$(java_major)" -lt 17 ] 2>/dev/null || ! command -v javac >/dev/null; then
     apt_install openjdk-17-jdk-headless
   fi
@@ -38,6 +45,7 @@ ensure_toolchain() {
 
 # Builds (without tests) when the jar is missing or any source or build file is newer than it.
 ensure_built() {
+  prebuilt && return 0
   if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT/verticles" "$ROOT/cluster" -newer "$JAR" -type f -not -path '*/target/*' -print -quit)" ]; then
     say "building ..."
     (cd "$ROOT" && mvn -q -B -DskipTests install) || { say "build failed"; return 1; }

@@ -32,6 +32,8 @@ final class JobReport {
         .row("started", time(job.getString("startedAt")))
         .row("finished", time(job.getString("finishedAt")));
     if (job.getString("rerunOf") != null) t.row("rerun of", job.getString("rerunOf"));
+    JsonObject waiting = job.getJsonObject("waitingFor");
+    if (waiting != null) t.row("waiting for", waiting.getString("message"));
     t.row("input", job.getJsonObject("input", new JsonObject()).encode());
     if (job.getJsonObject("result") != null) t.row("result", job.getJsonObject("result").encode());
     print(t, job, out);

@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code robogrid status}: the latest jobs as a table, or one job in full when given its id. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "List recent jobs, or show one job with its steps.")
+/** {@code robogrid status}: the latest jobs as a table, one job in full when given its id, or the grid with {@code --cluster}. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "List recent jobs, show one job with its steps, or the grid (--cluster).")
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand
   RoboGridCli cli;
@@ -26,9 +26,15 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--robot", paramLabel = "ROBOT", description = "Only jobs of this robot.")
   String robot;
 
+  @Option(names = "--cluster", description = "Show the grid instead: nodes, leases and queue depth.")
+  boolean cluster;
+
   @Override
   public Integer call() {
-    if (jobId != null) {
+    if (cluster) {
+      JsonObject grid = cli.api().get("/cluster");
+      cli.print(grid, () -> ClusterReport.print(grid, cli.out()));
+    } else if (jobId != null) {
       JsonObject job = cli.api().get("/jobs/" + ApiClient.encode(jobId));
       cli.print(job, () -> JobReport.details(job, cli.out()));
     } else {

@@ -3,6 +3,7 @@ package io.robogrid.node;
 import io.robogrid.coordinator.CoordinatorOptions;
 import io.robogrid.coordinator.CoordinatorVerticle;
 import io.robogrid.grid.PresenceVerticle;
+import io.robogrid.grid.RunnerStatus;
 import io.robogrid.robots.RobotCatalog;
 import io.robogrid.router.RouterVerticle;
 import io.robogrid.runner.RunnerOptions;
@@ -82,7 +83,8 @@ public final class Node {
     RandomGenerator random = RandomGenerator.getDefault();
     Duration staleAfter = runner.staleAfter();
     PresenceVerticle presence = new PresenceVerticle(id, cluster.getNodeId(), config.section("cluster").getString("host", "127.0.0.1"),
-        config.roles(), NodeConfig.VERSION, startedAt, joinedAt, runner.statusInterval(), clock);
+        config.roles(), NodeConfig.VERSION, startedAt, joinedAt, runner.statusInterval(), clock,
+        config.has("runner") ? RunnerStatus.starting(runner.capabilities(), runner.slots()) : null);
     deploy(presence);
     if (config.has("coordinator")) {
       coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator")), db, clock, random, id, staleAfter);

@@ -43,6 +43,11 @@ public final class NodeConfig {
       Map.entry("ROBOGRID_LOG_FORMAT", (c, v) -> section(c, "log").put("format", v)),
       Map.entry("ROBOGRID_LOG_LEVEL", (c, v) -> section(c, "log").put("level", v)));
 
+  /** The ROBOGRID_* variables a node reads. */
+  public static Set<String> environmentVariables() {
+    return ENV.keySet();
+  }
+
   private final JsonObject json;
   private final Path confDir;
 

@@ -74,7 +74,50 @@ public final class NodeProcess implements AutoCloseable {
     return home.resolve("node-" + starts + ".log");
   }
 
-  /** Starts the JVM and waits until {@code /health} answers UP. */
+  public String logText() throws IOException {
+    return Files.readString(log());
+  }
+
+  public String nodeId() {
+    return env.get("ROBOGRID_NODE_ID");
+  }
+
+  public int clusterPort() {
+    return Integer.parseInt(env.get("ROBOGRID_CLUSTER_PORT"));
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Freezes the JVM with SIGSTOP, as a hung machine would: no heartbeat, no answer, nothing released. */
+  public void freeze() throws Exception {
+    signal("STOP");
+  }
+
+  /** Wakes a frozen JVM with SIGCONT. */
+  public void thaw() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+  }
+
+  private boolean hasWebRole() {
+    String roles = env.get("ROBOGRID_ROLES");
+    return roles == null || roles.contains("web");
+  }
+
+  /**
+   * Starts the JVM and waits until it is up: {@code /health} answers UP, or, for a node without the web role, its log
+   * says so.
+   */
   public NodeProcess start() throws Exception {
     starts++;
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -86,6 +129,11 @@ public final class NodeProcess implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) throw new IllegalStateException("node exited with " + process.exitValue() + ":\n" + Files.readString(log()));
+      if (!hasWebRole()) {
+        if (Files.exists(log()) && Files.readString(log()).contains(" up in ")) return this;
+        Thread.sleep(100);
+        continue;
+      }
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/health")).timeout(Duration.ofSeconds(2)).build(),
             HttpResponse.BodyHandlers.ofString());

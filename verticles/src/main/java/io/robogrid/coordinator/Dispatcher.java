@@ -181,7 +181,7 @@ final class Dispatcher {
   }
 
   private Future<Void> handBack(JobRecord job, String why) {
-    log.atDebug().addKeyValue("job", job.id).log("back to the queue: {}", why);
+    log.atInfo().addKeyValue("job", job.id).log("attempt {} back to the queue: {}", job.attempt, why);
     return store.transition(job.id, job.attempt, clock.instant(), lifecycle.finish(Outcome.handedBack(), clock.instant()))
         .onSuccess(r -> JobEvents.publish(vertx.eventBus(), r.events()))
         .recover(e -> {

@@ -57,17 +57,16 @@ final class ReportHandler {
   }
 
   /**
-   * A late result from an attempt that was given up on (its node hung, then woke up) is refused by attempt
-   * number; the refusal is logged as an event, so that the job's history shows what the stale node tried to report.
+   * A late report from an attempt that was given up on (its node hung, then woke up; the job was cancelled) is
+   * refused by attempt number, and the refusal logged as an event, so that the job's history shows it. The runner
+   * stops the attempt at its first refusal and sends nothing more about it, so there is one such event per attempt.
    */
   private Future<Void> rejected(JsonObject r, UUID job, int attempt, Throwable e) {
-    if (!(e instanceof RoboGridException re && re.code() == ErrorCode.STALE_ATTEMPT) || !Reports.FINISHED.equals(r.getString("type"))) {
-      return Future.succeededFuture();
-    }
-    String outcome = r.getJsonObject("outcome", new JsonObject()).getString("kind");
-    log.atWarn().addKeyValue("job", job).log("refused the {} result of stale attempt {} from node {}", outcome, attempt, r.getString("node"));
-    JsonObject data = new JsonObject().put("report", Reports.FINISHED).put("outcome", outcome).put("node", r.getString("node"))
-        .put("reason", e.getMessage());
+    if (!(e instanceof RoboGridException re && re.code() == ErrorCode.STALE_ATTEMPT)) return Future.succeededFuture();
+    String type = r.getString("type");
+    log.atWarn().addKeyValue("job", job).log("refused a '{}' report of stale attempt {} from node {}", type, attempt, r.getString("node"));
+    JsonObject data = new JsonObject().put("report", type).put("node", r.getString("node")).put("reason", e.getMessage());
+    if (Reports.FINISHED.equals(type)) data.put("outcome", r.getJsonObject("outcome", new JsonObject()).getString("kind"));
     return store.reportRejected(job, attempt, clock.instant(), data).map(ev -> {
       JobEvents.publish(bus, List.of(ev));
       return (Void) null;

@@ -2,7 +2,9 @@ package io.robogrid.grid;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One verticle's live picture of the grid: the last announcement of every node, when it was heard, and whether it
@@ -47,6 +50,8 @@ public final class ClusterView {
   private final Duration forgetAfter;
   private final Listener listener;
   private final Map<String, Entry> nodes = new LinkedHashMap<>();
+  /** Whether a cluster member id is a member now; without a cluster manager, everyone is. */
+  private Predicate<String> member = id -> true;
 
   /**
    * @param staleAfter a node not heard from for this long is "unresponsive" and gets no new work
@@ -60,6 +65,8 @@ public final class ClusterView {
 
   /** Starts listening to announcements and membership, and asks every node to announce itself now. */
   public Future<Void> follow(Vertx vertx, String self) {
+    ClusterManager cluster = vertx instanceof VertxInternal vi ? vi.clusterManager() : null;
+    if (cluster != null) member = id -> cluster.getNodes().contains(id);
     var bus = vertx.eventBus();
     return Future.all(
             bus.<JsonObject>consumer(GridAddresses.NODE_STATUS, m -> update(NodeStatus.fromJson(m.body()))).completion(),
@@ -71,7 +78,13 @@ public final class ClusterView {
         });
   }
 
+  /**
+   * Takes a node's announcement. One from a node the cluster no longer counts as a member is ignored: a node that
+   * froze past the heartbeat timeout and woke up still talks, but it was declared dead and its work given away; it
+   * gets none until it is a member again.
+   */
   public void update(NodeStatus s) {
+    if (!member.test(s.clusterId())) return;
     Entry e = nodes.get(s.node());
     boolean isNew = e == null;
     NodeStatus old = isNew ? null : e.status;

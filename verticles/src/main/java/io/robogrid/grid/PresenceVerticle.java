@@ -27,8 +27,10 @@ public final class PresenceVerticle extends VerticleBase implements Consumer<Run
   private volatile RunnerStatus runner;
   private volatile JsonObject load = new JsonObject();
 
+  /** @param runner the runner's state until it reports its own, or null for a node without the runner role */
   public PresenceVerticle(String node, String clusterId, String host, List<String> roles, String version, Instant startedAt,
-                          Instant joinedAt, Duration interval, Clock clock) {
+                          Instant joinedAt, Duration interval, Clock clock, RunnerStatus runner) {
+    this.runner = runner;
     this.node = node;
     this.clusterId = clusterId;
     this.host = host;

@@ -18,6 +18,11 @@ public record RunnerStatus(boolean accepting, int slots, int running, List<Use> 
     }
   }
 
+  /** A runner that is not yet taking work: what a runner node announces before its runner is ready. */
+  public static RunnerStatus starting(List<Capability> capabilities, int slots) {
+    return new RunnerStatus(false, slots, 0, capabilities.stream().map(c -> new Use(c.name(), c.slots(), 0)).toList());
+  }
+
   /** Job slots free for new work. */
   public int free() {
     return accepting ? Math.max(0, slots - running) : 0;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AttemptReporter {
   private static final Logger log = LoggerFactory.getLogger(AttemptReporter.class);
-  private static final DeliveryOptions DELIVERY = new DeliveryOptions().setSendTimeout(10_000);
+  private static final DeliveryOptions DELIVERY = new DeliveryOptions().setSendTimeout(5_000);
   private static final int MAX_TRIES = 40;
 
   private final Vertx vertx;

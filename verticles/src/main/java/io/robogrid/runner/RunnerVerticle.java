@@ -52,6 +52,11 @@ public final class RunnerVerticle extends VerticleBase {
   private final Map<UUID, Active> active = new LinkedHashMap<>();
   /** Final reports still on their way: a stopping runner waits for them. */
   private final Set<Future<Void>> reporting = new java.util.HashSet<>();
+  /**
+   * Attempts whose run ended but whose final report is not in yet. They are still RUNNING for the coordinators, so
+   * their heartbeats go on: a report held up (by a coordinator that died with it) must not get them declared lost.
+   */
+  private final Map<UUID, Integer> finishing = new HashMap<>();
   private StepExecutors executors;
   private WorkflowParser parser;
   private LeaseKeeper leases;
@@ -148,7 +153,7 @@ public final class RunnerVerticle extends VerticleBase {
       publishStatus();
       return;
     }
-    Active entry = new Active(a.attempt(), new AttemptReporter(vertx, a.jobId().toString(), () -> stopStale(a.jobId())), requires);
+    Active entry = new Active(a.attempt(), new AttemptReporter(vertx, a.jobId().toString(), () -> stopStale(a.jobId(), a.attempt())), requires);
     active.put(a.jobId(), entry);
     msg.reply(new JsonObject().put("accepted", true));
     publishStatus();
@@ -245,7 +250,11 @@ public final class RunnerVerticle extends VerticleBase {
     if (!held.isEmpty()) delivered.onComplete(ar -> leases.release(held));
     release(a.jobId(), entry);
     reporting.add(delivered);
-    delivered.onComplete(ar -> reporting.remove(delivered));
+    finishing.put(a.jobId(), a.attempt());
+    delivered.onComplete(ar -> {
+      reporting.remove(delivered);
+      finishing.remove(a.jobId(), a.attempt());
+    });
   }
 
   private void release(UUID jobId, Active entry) {
@@ -262,16 +271,20 @@ public final class RunnerVerticle extends VerticleBase {
     }
   }
 
-  /** The coordinators gave this attempt up (lost, cancelled): stop it without reporting further. */
-  private void stopStale(UUID jobId) {
+  /**
+   * The coordinators gave this attempt up (lost, cancelled): stop it without reporting further. Only that attempt:
+   * the job may already run here again under a newer one.
+   */
+  private void stopStale(UUID jobId, int attempt) {
     Active entry = active.get(jobId);
-    if (entry != null && entry.run != null) entry.run.cancel("attempt was taken from this node");
+    if (entry != null && entry.attempt == attempt && entry.run != null) entry.run.cancel("attempt was taken from this node");
   }
 
   private void heartbeat() {
     JsonObject attempts = new JsonObject();
+    finishing.forEach((id, attempt) -> attempts.put(id.toString(), attempt));
     active.forEach((id, e) -> {
-      if (e.started && e.run != null && !e.run.isDone()) attempts.put(id.toString(), e.attempt);
+      if (e.started && (e.run == null || !e.run.isDone())) attempts.put(id.toString(), e.attempt);
     });
     if (attempts.isEmpty()) return;
     vertx.eventBus().<JsonObject>request(CoordinatorAddresses.HEARTBEAT, new JsonObject().put("node", options.node()).put("attempts", attempts))
@@ -280,8 +293,8 @@ public final class RunnerVerticle extends VerticleBase {
           JsonArray cancel = reply.body().getJsonArray("cancel", new JsonArray());
           for (String id : attempts.fieldNames()) {
             Active e = active.get(UUID.fromString(id));
-            if (!alive.contains(id)) stopStale(UUID.fromString(id));
-            else if (e != null) {
+            if (!alive.contains(id)) stopStale(UUID.fromString(id), attempts.getInteger(id));
+            else if (e != null && e.attempt == attempts.getInteger(id)) {
               e.confirmedAt = System.nanoTime();
               // repeats a cancel whose direct message may have arrived before the run began
               if (cancel.contains(id) && e.run != null) e.run.cancel("cancelled by request");

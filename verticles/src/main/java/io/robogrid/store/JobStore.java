@@ -44,7 +44,9 @@ public final class JobStore {
   private static final String LOCK_JOB = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1 FOR UPDATE";
   private static final String WRITE_PROGRESS = "UPDATE jobs SET state = $2, attempt = $3, failures = $4, run_at = $5, started_at = $6,"
       + " finished_at = $7, node = $8, heartbeat_at = $9, cancel_requested = $10, error = $11, result = $12 WHERE id = $1";
-  private static final String WRITE_ATTEMPT = "UPDATE attempts SET state = $3, node = coalesce($4, node), started_at = coalesce(started_at, $5),"
+  /** An attempt's start is when it ran ({@link #markRunning}); one refused or lost while only claimed never started. */
+  private static final String WRITE_ATTEMPT = "UPDATE attempts SET state = $3, node = coalesce($4, node),"
+      + " started_at = CASE WHEN $3 = 'RUNNING' THEN coalesce(started_at, $5) ELSE started_at END,"
       + " finished_at = $6, error = $7 WHERE job_id = $1 AND attempt = $2";
 
   // Hot path, set-based. The moves they make are checked against the state machine once, at class load.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.robogrid.coordinator.CoordinatorOptions;
 import io.robogrid.coordinator.CoordinatorVerticle;
 import io.robogrid.grid.PresenceVerticle;
+import io.robogrid.grid.RunnerStatus;
 import io.robogrid.robots.RobotCatalog;
 import io.robogrid.router.RouterVerticle;
 import io.robogrid.runner.RunnerOptions;
@@ -72,7 +73,7 @@ public final class TestGrid {
     RunnerOptions ro = RunnerOptions.fromJson("test-node", "test", runner);
     List<String> roles = List.of("coordinator", "router", "runner", "web");
     PresenceVerticle presence = new PresenceVerticle("test-node", "local", "127.0.0.1", roles, "test", clock.instant(), clock.instant(),
-        ro.statusInterval(), clock);
+        ro.statusInterval(), clock, RunnerStatus.starting(ro.capabilities(), ro.slots()));
     Await.result(vertx.deployVerticle(presence));
     Await.result(vertx.deployVerticle(new CoordinatorVerticle(co, db, clock, random, "test-node", ro.staleAfter())));
     Await.result(vertx.deployVerticle(new RouterVerticle(clock, ro.staleAfter(), "test-node")));
