@@ -31,9 +31,10 @@ async function load() {
 }
 
 function onEvent(e) {
-  lastSeq = Math.max(lastSeq, e.seq);
+  // grid events (node.joined, node.left) carry no sequence number: they are live only
+  if (e.seq != null) lastSeq = Math.max(lastSeq, e.seq);
   const li = document.createElement('li');
-  li.textContent = `#${e.seq} ${e.at.slice(11, 23)} ${e.jobId ? e.jobId.slice(0, 8) : ''} ${e.type} ${JSON.stringify(e.data)}`;
+  li.textContent = `#${e.seq ?? '-'} ${e.at.slice(11, 23)} ${e.jobId ? e.jobId.slice(0, 8) : ''} ${e.type} ${JSON.stringify(e.data)}`;
   events.prepend(li);
   while (events.children.length > 200) events.lastChild.remove();
   if (e.type === 'job.state' && e.jobId) {

@@ -120,16 +120,24 @@ final class Dispatcher {
     return askRouter(RouterAddresses.OFFER, new JsonObject()).compose(offer -> {
       JsonArray offered = offer.getJsonArray("groups", new JsonArray());
       if (tried.isEmpty()) starved = offered.isEmpty();
+      List<JsonObject> untried = new ArrayList<>();
       for (Object g : offered) {
         JsonObject group = (JsonObject) g;
-        List<String> caps = group.getJsonArray("capabilities").stream().map(String::valueOf).toList();
-        String needs = group.getString("needs");
-        if (!tried.add(needs + "|" + caps)) continue;
-        int limit = Math.min(group.getInteger("free"), options.claimBatch());
-        return claimAndPlace(limit, caps, needs).compose(p -> dispatchGroups(tried, Math.max(pause, p)));
+        if (!tried.contains(key(group))) untried.add(group);
       }
-      return Future.succeededFuture(pause);
+      if (untried.isEmpty()) return Future.succeededFuture(pause);
+      JsonObject group = untried.get(0);
+      tried.add(key(group));
+      List<String> caps = group.getJsonArray("capabilities").stream().map(String::valueOf).toList();
+      int limit = Math.min(group.getInteger("free"), options.claimBatch());
+      Future<Long> claimed = claimAndPlace(limit, caps, group.getString("needs")).map(p -> Math.max(pause, p));
+      // the last group needs no fresh offer after it: the usual case, one kind of runner
+      return untried.size() == 1 ? claimed : claimed.compose(p -> dispatchGroups(tried, p));
     });
+  }
+
+  private static String key(JsonObject group) {
+    return group.getString("needs") + "|" + group.getJsonArray("capabilities").encode();
   }
 
   /** Asks this node's router if it has one (its promises then hold from offer to assignment), any router otherwise. */

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,10 @@ public final class PresenceVerticle extends VerticleBase implements Consumer<Run
   private final Instant startedAt;
   private volatile RunnerStatus runner;
   private volatile JsonObject load = new JsonObject();
+  /** A runner change within this long of the last announcement waits for the next one, which it joins. */
+  private static final long COALESCE_MS = 20;
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private volatile long lastAnnounced = System.nanoTime() - COALESCE_MS * 1_000_000;
 
   /** @param runner the runner's state until it reports its own, or null for a node without the runner role */
   public PresenceVerticle(String node, String clusterId, String host, List<String> roles, String version, Instant startedAt,
@@ -54,11 +59,24 @@ public final class PresenceVerticle extends VerticleBase implements Consumer<Run
     });
   }
 
-  /** The runner's new state; announced at once, since routers place work by it. Safe from any thread. */
+  /**
+   * The runner's new state, announced at once since routers place work by it; under load, changes within
+   * {@link #COALESCE_MS} of the last announcement go out together in one. Safe from any thread.
+   */
   @Override
   public void accept(RunnerStatus status) {
     runner = status;
-    if (vertx != null) announce();
+    if (vertx == null || !pending.compareAndSet(false, true)) return;
+    long wait = COALESCE_MS - (System.nanoTime() - lastAnnounced) / 1_000_000;
+    if (wait <= 0) {
+      pending.set(false);
+      announce();
+    } else {
+      vertx.setTimer(wait, t -> {
+        pending.set(false);
+        announce();
+      });
+    }
   }
 
   public NodeStatus status() {
@@ -66,6 +84,7 @@ public final class PresenceVerticle extends VerticleBase implements Consumer<Run
   }
 
   private void announce() {
+    lastAnnounced = System.nanoTime();
     vertx.eventBus().publish(GridAddresses.NODE_STATUS, status().toJson());
   }
 

@@ -1,5 +1,6 @@
 package io.robogrid.workflow;
 
+import io.robogrid.grid.Capability;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -41,6 +42,12 @@ public final class WorkflowParser {
     Duration timeout = FieldReader.duration(json, "timeout", where, problems, null);
     Integer priority = FieldReader.integer(json, "priority", where, problems, MIN_PRIORITY, MAX_PRIORITY);
     Set<String> requires = new LinkedHashSet<>(FieldReader.strings(json, "requires", where, problems));
+    int index = 0;
+    for (String r : requires) {
+      String path = join(where, "requires") + "[" + index++ + "]";
+      if (r.matches("browser:\\d+")) problems.add(path, "'" + r + "' is how a runner offers browser slots; a workflow requires 'browser'");
+      else if (!Capability.NAME.matcher(r).matches()) problems.add(path, "'" + r + "' is not a capability name (like http, browser, desktop:desk1)");
+    }
 
     List<StepSpec> steps = new ArrayList<>();
     Object rawSteps = json.getValue("steps");

@@ -57,6 +57,18 @@ class WorkflowParserTest {
   }
 
   @Test
+  void requiresNamesCapabilitiesNotRunnerSettings() {
+    parse("{\"requires\": [\"browser:2\"], \"steps\": [{\"id\": \"a\", \"type\": \"log\", \"with\": {\"message\": \"x\"}}]}");
+    assertOnlyProblem("workflow.requires[0]: 'browser:2' is how a runner offers browser slots; a workflow requires 'browser'");
+  }
+
+  @Test
+  void requiresRejectsWhatCannotBeACapability() {
+    parse("{\"requires\": [\"Desk Top\"], \"steps\": [{\"id\": \"a\", \"type\": \"log\", \"with\": {\"message\": \"x\"}}]}");
+    assertOnlyProblem("workflow.requires[0]: 'Desk Top' is not a capability name (like http, browser, desktop:desk1)");
+  }
+
+  @Test
   void emptyStepsAreRejected() {
     parse("{\"steps\": []}");
     assertOnlyProblem("workflow.steps: must be a non-empty list of steps");
