@@ -26,7 +26,10 @@ apt_install() {
 java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
 
 # A container image (or a machine given a built node) sets ROBOGRID_PREBUILT=1: it needs a Java runtime, nothing else.
-prebuilt() { [ -n "${ROBOGRID_PREBUILT:-}" ] && [ -f "$JAR" ]; }
+prebuilt() {
+  case "${ROBOGRID_PREBUILT:-0}" in 0|"") return 1 ;; esac
+  [ -f "$JAR" ] || { say "ROBOGRID_PREBUILT is set but $JAR is missing"; exit 1; }
+}
 
 ensure_toolchain() {
   if prebuilt; then

@@ -46,6 +46,11 @@ public final class CoordinatorVerticle extends VerticleBase {
   private PgSubscriber subscriber;
   private Dispatcher dispatcher;
   private ReportHandler reports;
+  private static final long TICK_MS = 500;
+  /** A tick this late means the process stood still. */
+  private static final long STALL_NANOS = 3_000_000_000L;
+  private volatile long lastTick;
+  private volatile long distrustUntil;
 
   /**
    * @param self this node's id
@@ -76,10 +81,34 @@ public final class CoordinatorVerticle extends VerticleBase {
             new ClusterView(clock, staleAfter, new GridWatch()).follow(vertx, self),
             subscriber.connect())
         .andThen(v -> {
+          lastTick = System.nanoTime();
+          vertx.setPeriodic(TICK_MS, t -> tick());
           vertx.setPeriodic(options.sweepInterval().toMillis(), t -> sweep());
           vertx.setPeriodic(options.pollInterval().toMillis(), t -> dispatcher.wake());
           dispatcher.wake();
         });
+  }
+
+  /**
+   * Notices that this coordinator itself stood still (a long GC pause, a frozen VM or process): its timer fires
+   * late. Until a heartbeat timeout has passed after that, it neither believes that members left (it was the one
+   * cut off, and woke up alone) nor sweeps (the runners' heartbeats could not reach it): it lets the runners prove
+   * themselves alive again first.
+   */
+  private void tick() {
+    long now = System.nanoTime();
+    long gap = now - lastTick;
+    lastTick = now;
+    if (gap > STALL_NANOS) {
+      distrustUntil = now + options.heartbeatTimeout().toNanos();
+      log.warn("this node stood still for {} ms (GC pause or frozen process?): no attempts are given up for the next {} ms",
+          gap / 1_000_000, options.heartbeatTimeout().toMillis());
+    }
+  }
+
+  private boolean stalled() {
+    long now = System.nanoTime();
+    return now - lastTick > STALL_NANOS || now < distrustUntil;
   }
 
   /** What the coordinator does about runners coming and going. */
@@ -98,6 +127,10 @@ public final class CoordinatorVerticle extends VerticleBase {
       String id = node.status().node();
       log.info("node {} {}", id, why);
       if (node.status().runner() == null) return;
+      if (stalled()) {
+        log.warn("not giving up the attempts of node {} now: this node stood still itself; the heartbeat sweep decides", id);
+        return;
+      }
       store.attemptsOn(id).compose(held -> loseAll(held, "node " + id + " " + why))
           .onFailure(e -> log.warn("could not give up the attempts of node {}: {}", id, e.toString()));
     }
@@ -148,6 +181,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   /** Gives up attempts with no heartbeat within the timeout: their runner died or hangs. */
   private void sweep() {
+    if (stalled()) return;
     Instant cutoff = clock.instant().minus(options.heartbeatTimeout());
     store.staleAttempts(cutoff)
         .compose(stale -> loseAll(stale, "no heartbeat for " + options.heartbeatTimeout().toMillis() + " ms"))

@@ -119,7 +119,7 @@ final class Dispatcher {
   private Future<Long> dispatchGroups(Set<String> tried, long pause) {
     return askRouter(RouterAddresses.OFFER, new JsonObject()).compose(offer -> {
       JsonArray offered = offer.getJsonArray("groups", new JsonArray());
-      if (tried.isEmpty()) starved = offered.isEmpty();
+      if (tried.isEmpty()) starved = offered.isEmpty() || offer.getBoolean("exhausted", false);
       List<JsonObject> untried = new ArrayList<>();
       for (Object g : offered) {
         JsonObject group = (JsonObject) g;

@@ -72,10 +72,11 @@ public final class PresenceVerticle extends VerticleBase implements Consumer<Run
       pending.set(false);
       announce();
     } else {
-      vertx.setTimer(wait, t -> {
+      // the timer belongs to this verticle, not to the caller's (which may be undeploying)
+      context.runOnContext(v -> vertx.setTimer(wait, t -> {
         pending.set(false);
         announce();
-      });
+      }));
     }
   }
 

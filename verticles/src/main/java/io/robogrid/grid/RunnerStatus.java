@@ -9,8 +9,9 @@ import java.util.List;
  * The runner part of a node's announcement: its job slots and, per capability, how many of its running jobs use it.
  *
  * @param capabilities every offered capability with its use; {@code total} 0 means "bounded by the job slots only"
+ * @param assignments how many assignments the runner has answered (taken or refused) since it started
  */
-public record RunnerStatus(boolean accepting, int slots, int running, List<Use> capabilities) {
+public record RunnerStatus(boolean accepting, int slots, int running, List<Use> capabilities, long assignments) {
 
   public record Use(String name, int total, int used) {
     public boolean limited() {
@@ -20,7 +21,7 @@ public record RunnerStatus(boolean accepting, int slots, int running, List<Use> 
 
   /** A runner that is not yet taking work: what a runner node announces before its runner is ready. */
   public static RunnerStatus starting(List<Capability> capabilities, int slots) {
-    return new RunnerStatus(false, slots, 0, capabilities.stream().map(c -> new Use(c.name(), c.slots(), 0)).toList());
+    return new RunnerStatus(false, slots, 0, capabilities.stream().map(c -> new Use(c.name(), c.slots(), 0)).toList(), 0);
   }
 
   /** Job slots free for new work. */
@@ -45,7 +46,7 @@ public record RunnerStatus(boolean accepting, int slots, int running, List<Use> 
       caps.add(c);
     }
     return new JsonObject().put("accepting", accepting).put("slots", new JsonObject().put("total", slots).put("free", free()))
-        .put("running", running).put("capabilities", caps);
+        .put("running", running).put("capabilities", caps).put("assignments", assignments);
   }
 
   public static RunnerStatus fromJson(JsonObject j) {
@@ -55,6 +56,6 @@ public record RunnerStatus(boolean accepting, int slots, int running, List<Use> 
       uses.add(new Use(c.getString("name"), c.getInteger("total", 0), c.getInteger("used", 0)));
     }
     return new RunnerStatus(j.getBoolean("accepting", false), j.getJsonObject("slots", new JsonObject()).getInteger("total", 0),
-        j.getInteger("running", 0), List.copyOf(uses));
+        j.getInteger("running", 0), List.copyOf(uses), j.getLong("assignments", 0L));
   }
 }

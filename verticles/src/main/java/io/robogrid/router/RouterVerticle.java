@@ -29,7 +29,7 @@ public final class RouterVerticle extends VerticleBase {
     ClusterView view = new ClusterView(clock, staleAfter, new ClusterView.Listener() {
       @Override
       public void announced(ClusterView.Entry node, NodeStatus previous) {
-        directory.announced(node.status().node());
+        directory.announced(node.status());
       }
 
       @Override
@@ -37,7 +37,7 @@ public final class RouterVerticle extends VerticleBase {
         directory.forget(node.status().node());
       }
     });
-    directory = new RunnerDirectory(view);
+    directory = new RunnerDirectory(view, clock);
     var bus = vertx.eventBus();
     return Future.all(
         bus.<JsonObject>consumer(RouterAddresses.OFFER, this::offer).completion(),
@@ -49,7 +49,7 @@ public final class RouterVerticle extends VerticleBase {
     JsonArray groups = new JsonArray();
     directory.offer().forEach(o -> groups.add(new JsonObject().put("free", o.free()).put("capabilities", new JsonArray(o.capabilities()))
         .put("needs", o.needs())));
-    m.reply(new JsonObject().put("groups", groups));
+    m.reply(new JsonObject().put("groups", groups).put("exhausted", directory.exhausted()));
   }
 
   private void assign(Message<JsonObject> m) {

@@ -4,9 +4,14 @@ import io.robogrid.grid.Capability;
 import io.robogrid.grid.ClusterView;
 import io.robogrid.grid.NodeStatus;
 import io.robogrid.grid.RunnerStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,20 +28,45 @@ public final class RunnerDirectory {
   /** The key under which job slots (rather than a capability) are reserved. */
   private static final String SLOT = "";
 
-  private final ClusterView view;
-  private final Map<String, Map<String, Integer>> reserved = new HashMap<>();
+  /** A promise the runner never answered (the assignment was lost on the way) is forgotten after this long. */
+  private static final Duration PROMISE_TTL = Duration.ofSeconds(10);
 
-  public RunnerDirectory(ClusterView view) {
+  private final ClusterView view;
+  private final Clock clock;
+  /** Per node, the slots promised since its last announcement that counted them, oldest first. */
+  private final Map<String, Deque<Promise>> promised = new HashMap<>();
+  /** Per node, how many assignments it had answered at its last announcement. */
+  private final Map<String, Long> answered = new HashMap<>();
+
+  private record Promise(Instant at, List<String> limited) {}
+
+  public RunnerDirectory(ClusterView view, Clock clock) {
     this.view = view;
+    this.clock = clock;
   }
 
-  /** A fresh announcement already counts the work the node accepted: its promises are settled. */
-  public void announced(String node) {
-    reserved.remove(node);
+  /**
+   * A node's announcement counts the assignments it has answered since the last one; that many of the oldest
+   * promises are settled (the job is now in its running count, or was refused). A status sent before an assignment
+   * arrived settles nothing, so a promise is never dropped early.
+   */
+  public void announced(NodeStatus status) {
+    if (status.runner() == null) return;
+    String node = status.node();
+    long now = status.runner().assignments();
+    Long before = answered.put(node, now);
+    Deque<Promise> p = promised.get(node);
+    if (p == null) return;
+    if (before == null || now < before) { // first word from it, or it restarted
+      p.clear();
+      return;
+    }
+    for (long i = before; i < now && !p.isEmpty(); i++) p.removeFirst();
   }
 
   public void forget(String node) {
-    reserved.remove(node);
+    promised.remove(node);
+    answered.remove(node);
   }
 
   /**
@@ -47,6 +77,7 @@ public final class RunnerDirectory {
   public List<Offer> offer() {
     List<NodeStatus> runners = view.liveRunners();
     Map<String, Offer> groups = new TreeMap<>();
+    java.util.Set<String> desktops = new java.util.HashSet<>();
     for (NodeStatus n : runners) {
       int nodeFree = nodeFree(n);
       if (nodeFree <= 0) continue;
@@ -54,7 +85,8 @@ public final class RunnerDirectory {
       List<String> scarce = new ArrayList<>();
       for (RunnerStatus.Use u : n.runner().capabilities()) {
         if (!u.limited()) plain.add(u.name());
-        else if (capFree(n, u, runners) > 0) scarce.add(u.name());
+        // a desktop several nodes reach is one robot: offered once, placement picks the node
+        else if (capFree(n, u, runners) > 0 && (!Capability.isDesktop(u.name()) || desktops.add(u.name()))) scarce.add(u.name());
       }
       add(groups, new Offer(nodeFree, sorted(plain), null));
       List<String> all = sorted(plain, scarce);
@@ -63,6 +95,20 @@ public final class RunnerDirectory {
     List<Offer> out = new ArrayList<>(groups.values());
     out.sort(Comparator.comparing((Offer o) -> o.needs() == null).thenComparing(Offer::key));
     return out;
+  }
+
+  /**
+   * Whether some live runner is out of job slots or of a limited capability: work may be waiting for exactly that,
+   * so a coordinator should look at the queue again when capacity comes back.
+   */
+  public boolean exhausted() {
+    List<NodeStatus> runners = view.liveRunners();
+    for (NodeStatus n : runners) {
+      if (!n.runner().accepting()) continue;
+      if (nodeFree(n) <= 0) return true;
+      for (RunnerStatus.Use u : n.runner().capabilities()) if (u.limited() && capFree(n, u, runners) <= 0) return true;
+    }
+    return false;
   }
 
   /** @param needs a limited capability every job of the group requires, or null */
@@ -84,9 +130,9 @@ public final class RunnerDirectory {
       if (fits(n, requires, runners) && (best == null || load(n) < load(best) || load(n) == load(best) && n.node().compareTo(best.node()) < 0)) best = n;
     }
     if (best == null) return null;
-    Map<String, Integer> r = reserved.computeIfAbsent(best.node(), k -> new HashMap<>());
-    r.merge(SLOT, 1, Integer::sum);
-    for (String c : requires) if (best.runner().use(c).limited()) r.merge(c, 1, Integer::sum);
+    List<String> limited = new ArrayList<>();
+    for (String c : requires) if (best.runner().use(c).limited()) limited.add(c);
+    promised.computeIfAbsent(best.node(), k -> new ArrayDeque<>()).addLast(new Promise(clock.instant(), List.copyOf(limited)));
     return best.node();
   }
 
@@ -119,9 +165,16 @@ public final class RunnerDirectory {
     return r.slots() == 0 ? 1.0 : (double) (r.running() + reserved(n.node(), SLOT)) / r.slots();
   }
 
+  /** Slots ({@link #SLOT}) or units of a capability promised to {@code node} and not yet counted in its announcements. */
   private int reserved(String node, String key) {
-    Map<String, Integer> r = reserved.get(node);
-    return r == null ? 0 : r.getOrDefault(key, 0);
+    Deque<Promise> p = promised.get(node);
+    if (p == null) return 0;
+    Instant cutoff = clock.instant().minus(PROMISE_TTL);
+    while (!p.isEmpty() && p.peekFirst().at().isBefore(cutoff)) p.removeFirst();
+    if (key.equals(SLOT)) return p.size();
+    int n = 0;
+    for (Promise x : p) if (x.limited().contains(key)) n++;
+    return n;
   }
 
   @SafeVarargs

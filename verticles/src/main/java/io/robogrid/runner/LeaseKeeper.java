@@ -25,18 +25,24 @@ import java.util.TreeMap;
  */
 final class LeaseKeeper {
   static final String LOCK_PREFIX = "robogrid.lease.";
+  private static final long QUARANTINE_MS = 500;
 
   private final Vertx vertx;
   private final String node;
   private final Map<String, Capability> capabilities = new TreeMap<>();
   private final Duration wait;
   private final Set<String> held = new HashSet<>();
+  private final Runnable onFreed;
 
   /** One lease this node holds for a job. */
   record Lease(String resource, Lock lock) {}
 
-  /** @param wait how long to wait for a lease another node holds before giving the job back to the queue */
-  LeaseKeeper(Vertx vertx, String node, List<Capability> capabilities, Duration wait) {
+  /**
+   * @param wait how long to wait for a lease another node holds before giving the job back to the queue
+   * @param onFreed called when a resource is free again here
+   */
+  LeaseKeeper(Vertx vertx, String node, List<Capability> capabilities, Duration wait, Runnable onFreed) {
+    this.onFreed = onFreed;
     this.vertx = vertx;
     this.node = node;
     capabilities.forEach(c -> this.capabilities.put(c.name(), c));
@@ -81,7 +87,7 @@ final class LeaseKeeper {
     }
     return chain.map(v -> List.copyOf(taken)).onFailure(e -> {
       release(taken);
-      resources.forEach(held::remove);
+      resources.stream().filter(r -> taken.stream().noneMatch(l -> l.resource().equals(r))).forEach(held::remove);
     });
   }
 
@@ -94,11 +100,27 @@ final class LeaseKeeper {
     return null;
   }
 
+  /**
+   * Lets go of the locks. Vert.x unlocks asynchronously on another thread and a Hazelcast lock is re-entrant for the
+   * thread that holds it, so a resource stays "held here" for {@link #QUARANTINE_MS} more: no job of this node asks
+   * for it while the unlock may still be on its way.
+   */
   void release(List<Lease> leases) {
     for (Lease l : leases) {
       l.lock().release();
-      held.remove(l.resource());
+      vertx.setTimer(QUARANTINE_MS, t -> {
+        held.remove(l.resource());
+        onFreed.run();
+      });
     }
+  }
+
+  /** How many leases of capability {@code name} this node holds (a browser's slots, or a desktop). */
+  int inUse(String name) {
+    if (name.equals(Capability.BROWSER)) {
+      return (int) held.stream().filter(r -> r.startsWith(Capability.BROWSER + ":")).count();
+    }
+    return held.contains(name) ? 1 : 0;
   }
 
   /** A lease could not be had in time: not the job's fault, so it goes back to the queue. */

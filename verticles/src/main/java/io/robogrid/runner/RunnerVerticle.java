@@ -61,6 +61,8 @@ public final class RunnerVerticle extends VerticleBase {
   private WorkflowParser parser;
   private LeaseKeeper leases;
   private boolean accepting;
+  /** Assignments answered (taken or refused) since start: lets routers settle the slots they promised. */
+  private long assignments;
 
   /** A running attempt: its run, its reporter, its leases, and whether the coordinator has seen it start. */
   private static final class Active {
@@ -70,6 +72,8 @@ public final class RunnerVerticle extends VerticleBase {
     List<LeaseKeeper.Lease> leases = List.of();
     WorkflowRun run;
     boolean started;
+    /** A cancel that came before the run existed (while its leases were being taken): the run never starts. */
+    String cancelled;
     /** When a coordinator last confirmed this attempt is still ours (System.nanoTime). */
     long confirmedAt = System.nanoTime();
 
@@ -96,7 +100,7 @@ public final class RunnerVerticle extends VerticleBase {
     missing.removeAll(executors.types());
     if (!missing.isEmpty()) return Future.failedFuture("runner has no executor for step types " + missing);
     parser = new WorkflowParser(catalog);
-    leases = new LeaseKeeper(vertx, options.node(), options.capabilities(), options.leaseWait());
+    leases = new LeaseKeeper(vertx, options.node(), options.capabilities(), options.leaseWait(), this::publishStatus);
     publishStatus();
     var bus = vertx.eventBus();
     Future<Void> consumers = Future.all(
@@ -129,6 +133,7 @@ public final class RunnerVerticle extends VerticleBase {
   }
 
   private void execute(Message<JsonObject> msg) {
+    assignments++;
     Assignment a;
     try {
       a = Assignment.fromJson(msg.body());
@@ -195,6 +200,10 @@ public final class RunnerVerticle extends VerticleBase {
   private void run(Assignment a, Active entry) {
     if (!accepting) {
       finish(a, entry, Outcome.handedBack());
+      return;
+    }
+    if (entry.cancelled != null) {
+      finish(a, entry, Outcome.cancelled(entry.cancelled));
       return;
     }
     Problems problems = new Problems();
@@ -265,10 +274,15 @@ public final class RunnerVerticle extends VerticleBase {
   private void cancel(Message<JsonObject> msg) {
     UUID id = UUID.fromString(msg.body().getString("jobId"));
     Active entry = active.get(id);
-    if (entry != null && entry.attempt == msg.body().getInteger("attempt", entry.attempt) && entry.run != null) {
+    if (entry != null && entry.attempt == msg.body().getInteger("attempt", entry.attempt)) {
       log.atInfo().addKeyValue("job", id).log("cancelling attempt {}: {}", entry.attempt, msg.body().getString("reason", "cancelled"));
-      entry.run.cancel(msg.body().getString("reason", "cancelled by request"));
+      cancel(entry, msg.body().getString("reason", "cancelled by request"));
     }
+  }
+
+  private static void cancel(Active entry, String reason) {
+    if (entry.run != null) entry.run.cancel(reason);
+    else entry.cancelled = reason;
   }
 
   /**
@@ -297,7 +311,7 @@ public final class RunnerVerticle extends VerticleBase {
             else if (e != null && e.attempt == attempts.getInteger(id)) {
               e.confirmedAt = System.nanoTime();
               // repeats a cancel whose direct message may have arrived before the run began
-              if (cancel.contains(id) && e.run != null) e.run.cancel("cancelled by request");
+              if (cancel.contains(id)) cancel(e, "cancelled by request");
             }
           }
         })
@@ -326,16 +340,19 @@ public final class RunnerVerticle extends VerticleBase {
     return null;
   }
 
-  /** How many of this node's jobs use capability {@code name}. */
+  /**
+   * How many units of capability {@code name} are in use: by running jobs, or by leases not yet let go (an ended
+   * job keeps its leases until its final report is in).
+   */
   private int used(String name) {
     int n = 0;
     for (Active e : active.values()) if (e.requires.contains(name)) n++;
-    return n;
+    return Math.max(n, leases.inUse(name));
   }
 
   private void publishStatus() {
     List<RunnerStatus.Use> uses = options.capabilities().stream().map(c -> new RunnerStatus.Use(c.name(), c.slots(), used(c.name()))).toList();
-    statusSink.accept(new RunnerStatus(accepting, options.slots(), active.size(), uses));
+    statusSink.accept(new RunnerStatus(accepting, options.slots(), active.size(), uses, assignments));
   }
 
   /** Graceful stop: no new work; running attempts get {@code shutdownGrace} to finish, then are handed back to the queue. */

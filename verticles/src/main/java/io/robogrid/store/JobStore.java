@@ -92,7 +92,8 @@ public final class JobStore {
   private static final String STEP_LOG = "WITH " + LIVE
       + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.log', $3, $4 FROM live RETURNING " + EVENT_COLUMNS;
 
-  private static final String LEASE_TAKEN = "WITH " + LIVE + ","
+  /** The live check takes a share lock, so that the transition ending the attempt cannot slip in and leave an orphan lease row. */
+  private static final String LEASE_TAKEN = "WITH live AS (SELECT 1 FROM jobs WHERE id = $1 AND attempt = $2 AND state = 'RUNNING' FOR SHARE),"
       + " l AS (INSERT INTO leases (resource, node, job_id, attempt, since) SELECT $3, $4, $1, $2, $5 FROM live"
       + "   ON CONFLICT (resource) DO UPDATE SET node = EXCLUDED.node, job_id = EXCLUDED.job_id, attempt = EXCLUDED.attempt, since = EXCLUDED.since RETURNING 1)"
       + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'lease.taken', $5, $6 FROM l RETURNING " + EVENT_COLUMNS;

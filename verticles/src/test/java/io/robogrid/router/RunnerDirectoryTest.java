@@ -20,12 +20,12 @@ class RunnerDirectoryTest {
   private final ClusterView view = new ClusterView(clock, Duration.ofSeconds(6), new ClusterView.Listener() {
     @Override
     public void announced(ClusterView.Entry node, NodeStatus previous) {
-      directory.announced(node.status().node());
+      directory.announced(node.status());
     }
   });
 
   RunnerDirectoryTest() {
-    directory = new RunnerDirectory(view);
+    directory = new RunnerDirectory(view, clock);
   }
 
   private void announce(NodeStatus s) {
@@ -80,10 +80,27 @@ class RunnerDirectoryTest {
   }
 
   @Test
-  void aFreshAnnouncementSettlesTheReservations() {
+  void anAnnouncementThatAnsweredTheAssignmentSettlesThePromise() {
+    announce(runner("one", List.of(), 1, 0, Map.of(), true, 0));
+    assertEquals("one", directory.place(List.of()));
+    announce(runner("one", List.of(), 1, 0, Map.of(), true, 1)); // it answered one assignment; that job already finished
+    assertEquals("one", directory.place(List.of()));
+  }
+
+  @Test
+  void anAnnouncementSentBeforeTheAssignmentArrivedKeepsThePromise() {
+    announce(runner("one", List.of(), 1, 0, Map.of(), true, 5));
+    assertEquals("one", directory.place(List.of()));
+    announce(runner("one", List.of(), 1, 0, Map.of(), true, 5)); // a periodic status: the assignment is still on its way
+    assertNull(directory.place(List.of()));
+  }
+
+  @Test
+  void aPromiseTheRunnerNeverAnsweredIsForgottenAfterTenSeconds() {
     announce(runner("one", List.of(), 1, 0));
     assertEquals("one", directory.place(List.of()));
-    announce(runner("one", List.of(), 1, 0)); // the promised job finished already
+    clock.advance(Duration.ofSeconds(11));
+    announce(runner("one", List.of(), 1, 0));
     assertEquals("one", directory.place(List.of()));
   }
 
@@ -132,6 +149,23 @@ class RunnerDirectoryTest {
     announce(runner("a", List.of("desktop:desk1"), 4, 0));
     assertEquals("a", directory.place(List.of("desktop:desk1")));
     assertNull(directory.place(List.of("desktop:desk1")), "promised to a: b must not take it too");
+  }
+
+  @Test
+  void aDesktopTwoNodesReachIsOfferedOnce() {
+    announce(runner("a", List.of("desktop:desk1"), 4, 0));
+    announce(runner("b", List.of("desktop:desk1"), 4, 0));
+    assertEquals(1, directory.offer().stream().filter(o -> "desktop:desk1".equals(o.needs())).mapToInt(Offer::free).sum());
+  }
+
+  @Test
+  void exhaustedWhenSomeRunnerIsOutOfSlotsOrOfALimitedCapability() {
+    announce(runner("w", List.of("http", "browser:1"), 4, 0));
+    assertEquals(false, directory.exhausted());
+    announce(runner("w", List.of("http", "browser:1"), 4, 1, Map.of("browser", 1), true));
+    assertEquals(true, directory.exhausted(), "its browser is in use: browser jobs may wait for it");
+    announce(runner("w", List.of("http", "browser:1"), 1, 1));
+    assertEquals(true, directory.exhausted(), "no job slot left");
   }
 
   @Test
