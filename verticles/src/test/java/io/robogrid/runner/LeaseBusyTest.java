@@ -108,4 +108,18 @@ class LeaseBusyTest {
       Await.result(pool.close());
     }
   }
+
+  @Test
+  void aJobCancelledWhileWaitingForItsLeaseRunsNoStep(Vertx vertx) throws InterruptedException {
+    Lock held = Await.result(vertx.sharedData().getLock(LeaseKeeper.LOCK_PREFIX + DESK));
+    String id = grid.submit(inline(new JsonObject().put("requires", new JsonArray().add(DESK)),
+        step("first", "log", new JsonObject().put("message", "at the desk")))).getString("id");
+    grid.awaitState(id, Duration.ofSeconds(10), "RUNNING");
+    assertEquals(202, grid.post("/api/v1/jobs/" + id + "/cancel", null).statusCode());
+    held.release(); // the lease comes free while the cancel is pending
+
+    JsonObject done = grid.awaitState(id, Duration.ofSeconds(15), "CANCELLED", "SUCCEEDED", "FAILED");
+    assertEquals("CANCELLED", done.getString("state"), done.encodePrettily());
+    assertEquals(List.of(), ofType(events(id), "step.started"), "a step ran after the cancel was accepted");
+  }
 }
