@@ -94,6 +94,17 @@ class JobStoreTest {
   }
 
   @Test
+  void aClaimForAScarceCapabilityTakesOnlyJobsThatNeedIt() {
+    JobRecord plain = submit(1, "1s", clock.instant(), 0); // needs http only
+    NewJob browser = new NewJob(UUID.randomUUID(), "r", workflow(1, "1s"), new JsonObject(), new JsonObject().put("robot", "r"),
+        List.of("http", "browser"), 0, 1, clock.instant(), null);
+    Await.result(store.insert(browser, clock.instant()));
+    List<JobStore.Claim> claims = Await.result(store.claim(5, List.of("browser", "http"), "browser", clock.instant()));
+    assertEquals(List.of(browser.id()), claims.stream().map(c -> c.job().id).toList(), "a browser slot went to a job that does not need it");
+    assertEquals(List.of(plain.id), Await.result(store.claim(5, List.of("http"), null, clock.instant())).stream().map(c -> c.job().id).toList());
+  }
+
+  @Test
   void claimHonoursPriorityAndCapabilities() {
     JobRecord low = submit(1, "1s", clock.instant(), 1);
     JobRecord high = submit(1, "1s", clock.instant(), 9);
