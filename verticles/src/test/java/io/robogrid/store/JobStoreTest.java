@@ -20,7 +20,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,9 +45,7 @@ class JobStoreTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    DatabaseOptions db = TestDatabase.newDatabaseOptions();
-    pool = PgBuilder.pool().with(db.poolOptions().setMaxSize(8)).connectingTo(db.connect()).using(vertx).build();
-    Await.result(Migrations.apply(pool));
+    pool = TestDatabase.newMigratedPool(vertx);
     store = new JobStore(pool);
   }
 

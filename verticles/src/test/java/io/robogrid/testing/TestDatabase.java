@@ -2,6 +2,9 @@ package io.robogrid.testing;
 
 import io.robogrid.store.DatabaseOptions;
 import io.robogrid.store.EmbeddedDatabase;
+import io.robogrid.store.Migrations;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,5 +54,12 @@ public final class TestDatabase {
 
   public static DatabaseOptions newDatabaseOptions() {
     return DatabaseOptions.fromJson(newDatabase());
+  }
+
+  /** A pool on a new database with the schema applied: what a store test starts from (8 connections, so claims can race). */
+  public static Pool newMigratedPool(Vertx vertx) {
+    Pool pool = DatabaseOptions.fromJson(newDatabase().put("poolSize", 8)).pool(vertx);
+    Await.result(Migrations.apply(pool));
+    return pool;
   }
 }
