@@ -43,6 +43,8 @@ ensure_toolchain() {
   # zonky's PostgreSQL binaries need these shared libraries; slim images lack them
   if command -v ldconfig >/dev/null && ! ldconfig -p | grep -q 'libxml2.so'; then apt_install libxml2 || true; fi
   command -v curl >/dev/null || apt_install curl
+  # browser slots drive Debian's Chromium through Playwright (Playwright's own browser download needs the internet)
+  [ -x /usr/bin/chromium ] || apt_install chromium
   command -v pgrep >/dev/null || apt_install procps
 }
 

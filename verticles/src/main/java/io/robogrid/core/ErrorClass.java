@@ -13,6 +13,7 @@ public enum ErrorClass {
   HTTP_5XX(true),
   CONNECTION_FAILED(true),
   LEASE_BUSY(true),
+  BROWSER_CRASHED(true),
   STEP_TIMEOUT(true),
   JOB_TIMEOUT(true),
   NODE_LOST(true),

@@ -2,6 +2,7 @@ package io.robogrid.runner;
 
 import io.robogrid.core.Durations;
 import io.robogrid.grid.Capability;
+import io.robogrid.runner.browser.BrowserOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -19,9 +20,11 @@ import java.util.List;
  * @param selfFenceAfter an attempt whose heartbeats went unconfirmed this long is stopped here: the coordinators will have
  *     given it to another node (keep it at most the coordinator's heartbeatTimeout)
  * @param leaseWait how long a job waits for a lease held elsewhere before it goes back to the queue
+ * @param browser the browser slots' settings ({@code runner.browser})
  */
 public record RunnerOptions(String node, List<Capability> capabilities, int slots, Duration heartbeatInterval, Duration statusInterval,
-                            Duration shutdownGrace, Duration defaultJobTimeout, Duration selfFenceAfter, Duration leaseWait, String version) {
+                            Duration shutdownGrace, Duration defaultJobTimeout, Duration selfFenceAfter, Duration leaseWait, BrowserOptions browser,
+                            String version) {
   public static final int DEFAULT_SLOTS = 8;
 
   public static RunnerOptions fromJson(String node, String version, JsonObject j) {
@@ -37,7 +40,8 @@ public record RunnerOptions(String node, List<Capability> capabilities, int slot
     return new RunnerOptions(node, caps, slots,
         Durations.setting(j, "runner", "heartbeatInterval", "2s"), Durations.setting(j, "runner", "statusInterval", "2s"),
         Durations.setting(j, "runner", "shutdownGrace", "10s"), Durations.setting(j, "runner", "defaultJobTimeout", "1h"),
-        Durations.setting(j, "runner", "selfFenceAfter", "10s"), Durations.setting(j, "runner", "leaseWait", "5s"), version);
+        Durations.setting(j, "runner", "selfFenceAfter", "10s"), Durations.setting(j, "runner", "leaseWait", "5s"), BrowserOptions.fromJson(j),
+        version);
   }
 
   /** A runner not heard from for this long (three missed announcements) is given no more work. */

@@ -8,6 +8,9 @@ import io.robogrid.core.JsonText;
 import io.robogrid.core.StepFailure;
 import io.robogrid.jobs.Outcome;
 import io.robogrid.grid.Capability;
+import io.robogrid.runner.browser.BrowserPool;
+import io.robogrid.runner.browser.BrowserSession;
+import io.robogrid.runner.steps.BrowserStep;
 import io.robogrid.grid.RunnerStatus;
 import io.robogrid.workflow.Problems;
 import io.robogrid.workflow.StepCatalog;
@@ -60,6 +63,7 @@ public final class RunnerVerticle extends VerticleBase {
   private StepExecutors executors;
   private WorkflowParser parser;
   private LeaseKeeper leases;
+  private BrowserPool browsers;
   private boolean accepting;
   /** Assignments answered (taken or refused) since start: lets routers settle the slots they promised. */
   private long assignments;
@@ -70,6 +74,7 @@ public final class RunnerVerticle extends VerticleBase {
     final AttemptReporter reporter;
     final List<String> requires;
     List<LeaseKeeper.Lease> leases = List.of();
+    BrowserSession browser;
     WorkflowRun run;
     boolean started;
     /** A cancel that came before the run existed (while its leases were being taken): the run never starts. */
@@ -101,6 +106,11 @@ public final class RunnerVerticle extends VerticleBase {
     if (!missing.isEmpty()) return Future.failedFuture("runner has no executor for step types " + missing);
     parser = new WorkflowParser(catalog);
     leases = new LeaseKeeper(vertx, options.node(), options.capabilities(), options.leaseWait(), this::publishStatus);
+    Capability browser = offered(Capability.BROWSER);
+    if (browser != null) {
+      browsers = new BrowserPool(browser.slots(), options.browser());
+      browsers.warm();
+    }
     publishStatus();
     var bus = vertx.eventBus();
     Future<Void> consumers = Future.all(
@@ -193,8 +203,21 @@ public final class RunnerVerticle extends VerticleBase {
         log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} leased {}", a.attempt(), l.resource());
         reported = entry.reporter.send(Reports.leaseTaken(options.node(), a.jobId(), a.attempt(), l.resource(), clock.instant()));
       }
-      reported.onSuccess(v -> run(a, entry)).onFailure(e -> finish(a, entry, Outcome.lost("the lease could not be recorded: " + e.getMessage())));
+      reported.compose(v -> openBrowser(entry)).onSuccess(v -> run(a, entry)).onFailure(e -> finish(a, entry,
+          e instanceof StepFailure f ? Outcome.failed(f, null) : Outcome.lost("the lease could not be recorded: " + e.getMessage())));
     });
+  }
+
+  /** For a job holding a browser slot: a fresh context and page in that slot's warm browser. */
+  private Future<Void> openBrowser(Active entry) {
+    String slot = entry.leases.stream().map(LeaseKeeper.Lease::resource).filter(r -> r.startsWith(Capability.BROWSER + ":"))
+        .map(r -> r.substring(r.lastIndexOf(':') + 1)).findFirst().orElse(null);
+    if (slot == null || browsers == null) return Future.succeededFuture();
+    return browsers.open(vertx, Integer.parseInt(slot)).<Void>map(session -> {
+      entry.browser = session;
+      return null;
+    }).recover(e -> Future.failedFuture(new StepFailure(ErrorClass.BROWSER_CRASHED, "could not open browser slot " + slot + ": "
+        + BrowserStep.summary(e))));
   }
 
   private void run(Assignment a, Active entry) {
@@ -240,7 +263,8 @@ public final class RunnerVerticle extends VerticleBase {
     };
     Map<String, Function<String, Object>> schemes = new HashMap<>();
     schemes.put("env", System::getenv);
-    entry.run = new WorkflowRun(vertx, clock, random, executors, a.jobId(), a.attempt(), wf, a.input(), timeout, listener, schemes);
+    entry.run = new WorkflowRun(vertx, clock, random, executors, a.jobId(), a.attempt(), wf, a.input(), timeout, listener, schemes)
+        .withBrowser(entry.browser);
     entry.run.start().onComplete(ar -> finish(a, entry, ar.succeeded() ? ar.result() : Outcome.failed(StepFailure.of(ar.cause()), null)));
   }
 
@@ -256,7 +280,10 @@ public final class RunnerVerticle extends VerticleBase {
     Future<Void> delivered = entry.reporter.send(report);
     List<LeaseKeeper.Lease> held = entry.leases;
     entry.leases = List.of();
-    if (!held.isEmpty()) delivered.onComplete(ar -> leases.release(held));
+    // the job's browser context goes first: nothing of it may outlive the lease on its slot
+    Future<Void> closed = entry.browser == null ? Future.succeededFuture() : entry.browser.close(vertx);
+    entry.browser = null;
+    if (!held.isEmpty()) Future.join(delivered, closed).onComplete(ar -> leases.release(held));
     release(a.jobId(), entry);
     reporting.add(delivered);
     finishing.put(a.jobId(), a.attempt());
@@ -360,7 +387,7 @@ public final class RunnerVerticle extends VerticleBase {
   public Future<?> stop() {
     accepting = false;
     publishStatus();
-    if (active.isEmpty()) return finalReports();
+    if (active.isEmpty()) return finalReports().eventually(this::closeBrowsers);
     log.info("runner {} stopping: waiting up to {} ms for {} running jobs", options.node(), options.shutdownGrace().toMillis(), active.size());
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
@@ -385,7 +412,16 @@ public final class RunnerVerticle extends VerticleBase {
         });
       }
     });
-    return drained.future().compose(v -> finalReports());
+    return drained.future().compose(v -> finalReports()).eventually(this::closeBrowsers);
+  }
+
+  /** Every browser of this node is closed when the runner stops: no Chromium outlives its node. */
+  private Future<Void> closeBrowsers() {
+    if (browsers == null) return Future.succeededFuture();
+    return vertx.executeBlocking(() -> {
+      browsers.close();
+      return null;
+    });
   }
 
   /** Waits (a few seconds at most) for the final reports of ended runs to reach a coordinator. */

@@ -1,5 +1,6 @@
 package io.robogrid.runner;
 
+import io.robogrid.runner.browser.BrowserSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
@@ -10,9 +11,10 @@ import java.util.UUID;
  * @param with the step's parameters, placeholders already resolved
  * @param tries which try of this step this is, from 1
  * @param log where the step's own log lines go (the node log and the job's event stream)
+ * @param browser the job's browser context and page, or null when the job leased no browser slot
  */
 public record StepContext(Vertx vertx, UUID jobId, int attempt, String stepId, String type, int tries, JsonObject with,
-                          Cancellation cancellation, StepLog log) {
+                          Cancellation cancellation, StepLog log, BrowserSession browser) {
 
   @FunctionalInterface
   public interface StepLog {

@@ -1,5 +1,6 @@
 package io.robogrid.runner;
 
+import io.robogrid.runner.steps.BrowserStep;
 import io.robogrid.runner.steps.FailStep;
 import io.robogrid.runner.steps.HttpStep;
 import io.robogrid.runner.steps.LogStep;
@@ -36,6 +37,7 @@ public final class StepExecutors {
     m.put("set", new SetStep());
     m.put("fail", new FailStep());
     m.put("http", new HttpStep(http));
+    for (BrowserStep.Action a : BrowserStep.Action.values()) m.put(a.type, new BrowserStep(a));
     return new StepExecutors(m);
   }
 }

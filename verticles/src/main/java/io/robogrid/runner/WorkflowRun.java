@@ -6,6 +6,7 @@ import io.robogrid.jobs.Outcome;
 import io.robogrid.workflow.Interpolator;
 import io.robogrid.workflow.StepSpec;
 import io.robogrid.workflow.Workflow;
+import io.robogrid.runner.browser.BrowserSession;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -57,6 +58,7 @@ public final class WorkflowRun {
   private final Cancellation cancellation = new Cancellation();
   private final Promise<Outcome> outcome = Promise.promise();
   private long jobTimer = -1;
+  private BrowserSession browser;
 
   public WorkflowRun(Vertx vertx, Clock clock, RandomGenerator random, StepExecutors executors, UUID jobId, int attempt, Workflow workflow,
                      JsonObject input, Duration jobTimeout, Listener listener, Map<String, Function<String, Object>> schemes) {
@@ -72,6 +74,12 @@ public final class WorkflowRun {
     this.listener = listener;
     this.schemes = schemes;
     workflow.steps().forEach(s -> states.put(s.id(), StepState.PENDING));
+  }
+
+  /** Gives the run's browser steps the job's browser context and page. Call before {@link #start()}. */
+  public WorkflowRun withBrowser(BrowserSession session) {
+    this.browser = session;
+    return this;
   }
 
   /** Starts the run; the future completes once with how the attempt ended. Call on the run's event loop. */
@@ -135,7 +143,7 @@ public final class WorkflowRun {
       StepExecutor executor = executors.get(spec.type());
       if (executor == null) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "this runner has no executor for step type '" + spec.type() + "'");
       StepContext ctx = new StepContext(vertx, jobId, attempt, spec.id(), spec.type(), n, with, stepCancel,
-          (level, message) -> listener.stepLog(spec.id(), level, message));
+          (level, message) -> listener.stepLog(spec.id(), level, message), browser);
       executor.execute(ctx).onComplete(ar -> {
         if (ar.succeeded()) done.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
         else done.tryFail(ar.cause());

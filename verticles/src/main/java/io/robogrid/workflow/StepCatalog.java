@@ -29,7 +29,7 @@ public final class StepCatalog {
     return types.keySet();
   }
 
-  /** The built-in types: {@code log}, {@code wait}, {@code set}, {@code fail}, {@code http}. */
+  /** The built-in types: {@code log}, {@code wait}, {@code set}, {@code fail}, {@code http}, and the {@code browser.*} steps. */
   public static StepCatalog builtIn() {
     Map<String, StepType> t = new LinkedHashMap<>();
     t.put("log", new StepType("log", null, (with, where, p) -> {
@@ -51,7 +51,41 @@ public final class StepCatalog {
       FieldReader.integer(with, "times", where, p, 0, 1_000_000);
     }));
     t.put("http", new StepType("http", "http", StepCatalog::validateHttp));
+    browser(t, "browser.goto", (with, where, p) -> {
+      String url = FieldReader.string(with, "url", where, p, true);
+      if (url != null && !url.contains("${") && !(url.startsWith("http://") || url.startsWith("https://") || url.startsWith("data:"))) {
+        p.add(where + ".url", "must be an http://, https:// or data: URL");
+      }
+    });
+    browser(t, "browser.click", (with, where, p) -> FieldReader.string(with, "selector", where, p, true));
+    browser(t, "browser.fill", (with, where, p) -> {
+      FieldReader.string(with, "selector", where, p, true);
+      if (with.getValue("value") == null) p.add(where + ".value", "is required");
+    });
+    browser(t, "browser.press", (with, where, p) -> {
+      FieldReader.string(with, "selector", where, p, true);
+      FieldReader.string(with, "key", where, p, true);
+    });
+    browser(t, "browser.extract", (with, where, p) -> {
+      FieldReader.string(with, "selector", where, p, true);
+      FieldReader.string(with, "attribute", where, p, false);
+      if (with.getValue("all") != null && !(with.getValue("all") instanceof Boolean)) p.add(where + ".all", "must be true or false");
+    });
+    browser(t, "browser.waitFor", (with, where, p) -> {
+      long given = java.util.stream.Stream.of("selector", "url", "text").filter(k -> with.getValue(k) != null).count();
+      if (given != 1) p.add(where, "needs exactly one of selector, url, text");
+      String state = FieldReader.string(with, "state", where, p, false);
+      if (state != null && !Set.of("attached", "detached", "visible", "hidden").contains(state)) {
+        p.add(where + ".state", "must be one of attached, detached, visible, hidden");
+      }
+    });
+    browser(t, "browser.evaluate", (with, where, p) -> FieldReader.string(with, "script", where, p, true));
     return new StepCatalog(t);
+  }
+
+  /** A browser step: it needs the {@code browser} capability, so it runs in a leased browser slot. */
+  private static void browser(Map<String, StepType> types, String name, StepType.Validator validator) {
+    types.put(name, new StepType(name, "browser", validator));
   }
 
   private static void validateHttp(JsonObject with, String where, Problems p) {

@@ -68,7 +68,8 @@ public final class TestGrid {
     CoordinatorOptions co = CoordinatorOptions.fromJson(new JsonObject()
         .put("heartbeatTimeout", "3s").put("sweepInterval", "300ms").put("pollInterval", "1s"));
     JsonObject runner = new JsonObject().put("slots", slots).put("heartbeatInterval", "500ms").put("statusInterval", "500ms")
-        .put("shutdownGrace", "2s").put("leaseWait", "500ms");
+        .put("shutdownGrace", "2s").put("leaseWait", "500ms")
+        .put("browser", new JsonObject().put("recycleAfter", 3).put("actionTimeout", "5s"));
     if (capabilities != null) runner.put("capabilities", new JsonArray(java.util.List.of((Object[]) capabilities)));
     RunnerOptions ro = RunnerOptions.fromJson("test-node", "test", runner);
     List<String> roles = List.of("coordinator", "router", "runner", "web");

@@ -1,0 +1,33 @@
+package io.robogrid.runner.browser;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The browser slots of a runner node ({@code browser:<N>}): slot {@code i} is the one the job leased as
+ * {@code browser:<node>:<i>}. Browsers are launched warm at start and closed, every one, at stop.
+ */
+public final class BrowserPool {
+  private final List<BrowserSlot> slots = new ArrayList<>();
+
+  public BrowserPool(int size, BrowserOptions options) {
+    for (int i = 1; i <= size; i++) slots.add(new BrowserSlot(i, options));
+  }
+
+  public void warm() {
+    slots.forEach(BrowserSlot::warm);
+  }
+
+  /** A fresh context and page in slot {@code index} (1-based). */
+  public Future<BrowserSession> open(Vertx vertx, int index) {
+    if (index < 1 || index > slots.size()) return Future.failedFuture("no browser slot " + index);
+    return slots.get(index - 1).open(vertx);
+  }
+
+  /** Blocks until every browser is closed: call it from a worker thread. */
+  public void close() {
+    slots.forEach(BrowserSlot::close);
+  }
+}

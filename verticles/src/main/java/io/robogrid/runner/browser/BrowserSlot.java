@@ -1,0 +1,153 @@
+package io.robogrid.runner.browser;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.PlaywrightException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One browser slot of a runner node: a warm Chromium driven by Playwright on a thread of its own (Playwright objects
+ * are single-threaded, and their calls block: never on an event loop). Each job gets a fresh context (its own
+ * cookies and storage) and page; the browser is replaced after {@code recycleAfter} jobs and whenever it died.
+ */
+final class BrowserSlot {
+  private static final Logger log = LoggerFactory.getLogger(BrowserSlot.class);
+
+  private final int index;
+  private final BrowserOptions options;
+  private final ExecutorService thread;
+  // confined to the slot's thread
+  private Playwright playwright;
+  private Browser browser;
+  private int jobs;
+
+  BrowserSlot(int index, BrowserOptions options) {
+    this.index = index;
+    this.options = options;
+    this.thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "robogrid-browser-" + index);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Launches the browser ahead of the first job. */
+  void warm() {
+    thread.execute(() -> {
+      try {
+        browser();
+      } catch (RuntimeException e) {
+        log.warn("browser slot {} could not launch Chromium ({}): {}", index, options.executable(), e.getMessage());
+      }
+    });
+  }
+
+  /** A fresh context and page for one job. */
+  Future<BrowserSession> open(Vertx vertx) {
+    return call(vertx, () -> {
+      if (jobs >= options.recycleAfter()) {
+        log.info("browser slot {}: recycling Chromium after {} jobs", index, jobs);
+        closeBrowser();
+      }
+      BrowserContext context;
+      try {
+        context = browser().newContext();
+      } catch (PlaywrightException e) {
+        // a killed Chromium can still look connected for a moment: replace it and try once more
+        log.warn("browser slot {}: Chromium did not open a context ({}); launching a new one", index, e.getMessage().lines().findFirst().orElse(""));
+        closeBrowser();
+        context = browser().newContext();
+      }
+      context.setDefaultTimeout(options.actionTimeout().toMillis());
+      context.setDefaultNavigationTimeout(options.actionTimeout().toMillis());
+      Page page = context.newPage();
+      jobs++;
+      return new BrowserSession(this, index, context, page);
+    });
+  }
+
+  /** Runs {@code work} on the slot's thread; the future completes on the caller's Vert.x context. */
+  <T> Future<T> call(Vertx vertx, Callable<T> work) {
+    Context caller = vertx.getOrCreateContext();
+    Promise<T> done = Promise.promise();
+    try {
+      thread.execute(() -> {
+        try {
+          T result = work.call();
+          caller.runOnContext(v -> done.complete(result));
+        } catch (Throwable e) {
+          caller.runOnContext(v -> done.fail(e));
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done.fail(new IllegalStateException("browser slot " + index + " is closed"));
+    }
+    return done.future();
+  }
+
+  private Browser browser() {
+    if (browser != null && browser.isConnected()) return browser;
+    if (browser != null) {
+      log.warn("browser slot {}: Chromium is gone (crashed or killed); launching a new one", index);
+      closeBrowser();
+    }
+    if (playwright == null) {
+      // the driver must not try to download browsers: Debian's Chromium is used, and the network may be closed
+      playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    }
+    long t0 = System.nanoTime();
+    browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(options.executable()).setHeadless(true)
+        .setArgs(BrowserOptions.ARGS));
+    jobs = 0;
+    log.info("browser slot {}: Chromium {} launched in {} ms", index, browser.version(), (System.nanoTime() - t0) / 1_000_000);
+    return browser;
+  }
+
+  private void closeBrowser() {
+    if (browser == null) return;
+    try {
+      browser.close();
+    } catch (RuntimeException e) {
+      log.debug("browser slot {}: closing Chromium: {}", index, e.getMessage());
+    }
+    browser = null;
+  }
+
+  /** Closes the browser and the Playwright driver, and waits (a few seconds at most) for them to be gone. */
+  void close() {
+    try {
+      thread.execute(() -> {
+        closeBrowser();
+        if (playwright != null) {
+          try {
+            playwright.close();
+          } catch (RuntimeException e) {
+            log.debug("browser slot {}: closing Playwright: {}", index, e.getMessage());
+          }
+          playwright = null;
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return; // closed already
+    }
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(15, TimeUnit.SECONDS)) log.warn("browser slot {} did not close within 15 s", index);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
