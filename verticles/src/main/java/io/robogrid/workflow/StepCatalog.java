@@ -66,6 +66,11 @@ public final class StepCatalog {
       FieldReader.string(with, "selector", where, p, true);
       FieldReader.string(with, "key", where, p, true);
     });
+    browser(t, "browser.select", (with, where, p) -> {
+      FieldReader.string(with, "selector", where, p, true);
+      if (with.getValue("value") == null) p.add(where + ".value", "is required");
+    });
+    browser(t, "browser.check", (with, where, p) -> FieldReader.string(with, "selector", where, p, true));
     browser(t, "browser.extract", (with, where, p) -> {
       FieldReader.string(with, "selector", where, p, true);
       FieldReader.string(with, "attribute", where, p, false);
@@ -77,6 +82,11 @@ public final class StepCatalog {
       String state = FieldReader.string(with, "state", where, p, false);
       if (state != null && !Set.of("attached", "detached", "visible", "hidden").contains(state)) {
         p.add(where + ".state", "must be one of attached, detached, visible, hidden");
+      }
+    });
+    browser(t, "browser.assert", (with, where, p) -> {
+      if (java.util.stream.Stream.of("selector", "urlContains", "textPresent").allMatch(k -> with.getValue(k) == null)) {
+        p.add(where, "needs at least one goal indicator: selector, urlContains, textPresent");
       }
     });
     browser(t, "browser.evaluate", (with, where, p) -> FieldReader.string(with, "script", where, p, true));

@@ -25,8 +25,8 @@ import java.util.Locale;
 public final class BrowserStep implements StepExecutor {
   /** The step types, by the name workflows use. */
   public enum Action {
-    GOTO("browser.goto"), CLICK("browser.click"), FILL("browser.fill"), PRESS("browser.press"), EXTRACT("browser.extract"),
-    WAIT_FOR("browser.waitFor"), EVALUATE("browser.evaluate");
+    GOTO("browser.goto"), CLICK("browser.click"), FILL("browser.fill"), PRESS("browser.press"), SELECT("browser.select"),
+    CHECK("browser.check"), EXTRACT("browser.extract"), WAIT_FOR("browser.waitFor"), ASSERT("browser.assert"), EVALUATE("browser.evaluate");
 
     public final String type;
 
@@ -73,7 +73,13 @@ public final class BrowserStep implements StepExecutor {
         page.press(selector, with.getString("key"));
         yield new JsonObject();
       }
+      case SELECT -> new JsonObject().put("selected", new JsonArray(page.selectOption(selector, String.valueOf(with.getValue("value")))));
+      case CHECK -> {
+        page.check(selector);
+        yield new JsonObject();
+      }
       case EXTRACT -> extract(page.locator(selector), with.getString("attribute"), with.getBoolean("all", false));
+      case ASSERT -> goalReached(page, with);
       case WAIT_FOR -> {
         if (selector != null) {
           String state = with.getString("state", "visible");
@@ -87,6 +93,23 @@ public final class BrowserStep implements StepExecutor {
       }
       case EVALUATE -> new JsonObject().put("value", Json.decodeValue(Json.encode(page.evaluate(with.getString("script")))));
     };
+  }
+
+  /**
+   * The goal indicators a run checks before it counts as done: an element visible, the URL containing a string, a
+   * text present; each given one must hold within the action timeout.
+   */
+  private static JsonObject goalReached(Page page, JsonObject with) {
+    String selector = with.getString("selector"), url = with.getString("urlContains"), text = with.getString("textPresent");
+    try {
+      if (selector != null) page.locator(selector).first().waitFor();
+      if (url != null) page.waitForURL(u -> u.contains(url));
+      if (text != null) page.getByText(text).first().waitFor();
+    } catch (TimeoutError e) {
+      throw new StepFailure(ErrorClass.ELEMENT_NOT_FOUND, "goal not reached on " + page.url() + ": "
+          + (selector != null ? "selector " + selector : "") + (url != null ? " url containing " + url : "") + (text != null ? " text '" + text + "'" : ""));
+    }
+    return new JsonObject().put("url", page.url());
   }
 
   private static JsonObject extract(Locator found, String attribute, boolean all) {
