@@ -45,6 +45,8 @@ final class ReportHandler {
       case Reports.STEP_FINISHED -> store.stepFinished(job, attempt, r.getString("step"), r.getString("state"), r.getInteger("tries"),
           r.getJsonObject("output"), r.getJsonObject("error"), r.getString("startedAt") == null ? null : Instant.parse(r.getString("startedAt")), at);
       case Reports.STEP_LOG -> store.stepLog(job, attempt, r.getString("step"), r.getString("level"), r.getString("message"), at);
+      case Reports.ARTIFACT -> store.artifact(job, attempt, r.getString("name"), r.getString("step"), r.getString("contentType"),
+          java.util.Base64.getDecoder().decode(r.getString("data")), at);
       case Reports.LEASE_TAKEN -> store.leaseTaken(job, attempt, r.getString("resource"), r.getString("node"), at);
       case Reports.FINISHED -> store.transition(job, attempt, clock.instant(),
           lifecycle.finish(Outcome.fromJson(r.getJsonObject("outcome")), clock.instant())).map(t -> t.events());

@@ -12,6 +12,7 @@ public final class Reports {
   public static final String STEP_FINISHED = "step.finished";
   public static final String STEP_LOG = "step.log";
   public static final String LEASE_TAKEN = "lease.taken";
+  public static final String ARTIFACT = "artifact";
   public static final String FINISHED = "finished";
 
   private Reports() {}
@@ -40,6 +41,12 @@ public final class Reports {
 
   public static JsonObject leaseTaken(String node, UUID job, int attempt, String resource, Instant at) {
     return base(LEASE_TAKEN, node, job, attempt, at).put("resource", resource);
+  }
+
+  /** A file the attempt produced (a screenshot, a page's HTML), its bytes in base64. */
+  public static JsonObject artifact(String node, UUID job, int attempt, String step, String name, String contentType, byte[] data, Instant at) {
+    return base(ARTIFACT, node, job, attempt, at).put("step", step).put("name", name).put("contentType", contentType)
+        .put("data", java.util.Base64.getEncoder().encodeToString(data));
   }
 
   public static JsonObject finished(String node, UUID job, int attempt, Outcome outcome, Instant at) {

@@ -16,7 +16,8 @@ public enum ErrorCode {
   NO_CAPACITY(503),
   STALE_ATTEMPT(409),
   UNAVAILABLE(503),
-  INTERNAL(500);
+  INTERNAL(500),
+  ARTIFACT_NOT_FOUND(404); // added last: bus codes are ordinals
 
   private final int httpStatus;
 

@@ -52,6 +52,8 @@ public final class RunnerVerticle extends VerticleBase {
   private final RandomGenerator random;
   private final StepCatalog catalog;
   private final Consumer<RunnerStatus> statusSink;
+  /** An artifact crosses the event bus in one message: bigger ones are refused rather than clog it. */
+  private static final int MAX_ARTIFACT_BYTES = 8 << 20;
   private final Map<UUID, Active> active = new LinkedHashMap<>();
   /** Final reports still on their way: a stopping runner waits for them. */
   private final Set<Future<Void>> reporting = new java.util.HashSet<>();
@@ -247,6 +249,17 @@ public final class RunnerVerticle extends VerticleBase {
       public void stepFinished(String step, String state, int tries, JsonObject output, JsonObject error, Instant startedAt, Instant at) {
         entry.reporter.send(Reports.stepFinished(node, a.jobId(), a.attempt(), step, state, tries, JsonText.withoutNul(output),
             JsonText.withoutNul(error), startedAt, at));
+      }
+
+      @Override
+      public void artifact(String step, String name, String contentType, byte[] data) {
+        if (data.length > MAX_ARTIFACT_BYTES) {
+          log.atWarn().addKeyValue("job", a.jobId()).log("artifact {} of step {} not kept: {} bytes, more than {}", name, step, data.length, MAX_ARTIFACT_BYTES);
+          return;
+        }
+        // browser steps save from their slot's thread: reports are sent, in order, from the runner's own context
+        JsonObject report = Reports.artifact(node, a.jobId(), a.attempt(), step, name, contentType, data, clock.instant());
+        context.runOnContext(v -> entry.reporter.send(report));
       }
 
       @Override

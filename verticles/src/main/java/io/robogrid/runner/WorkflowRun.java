@@ -35,6 +35,9 @@ public final class WorkflowRun {
     void stepFinished(String step, String state, int tries, JsonObject output, JsonObject error, Instant startedAt, Instant finishedAt);
 
     void stepLog(String step, String level, String message);
+
+    /** A file a step produced (a screenshot, a page's HTML): kept with the job. */
+    default void artifact(String step, String name, String contentType, byte[] data) {}
   }
 
   private enum StepState { PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED }
@@ -143,7 +146,8 @@ public final class WorkflowRun {
       StepExecutor executor = executors.get(spec.type());
       if (executor == null) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "this runner has no executor for step type '" + spec.type() + "'");
       StepContext ctx = new StepContext(vertx, jobId, attempt, spec.id(), spec.type(), n, with, stepCancel,
-          (level, message) -> listener.stepLog(spec.id(), level, message), browser);
+          (level, message) -> listener.stepLog(spec.id(), level, message), browser,
+          (name, contentType, data) -> listener.artifact(spec.id(), name, contentType, data));
       executor.execute(ctx).onComplete(ar -> {
         if (ar.succeeded()) done.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
         else done.tryFail(ar.cause());

@@ -15,6 +15,7 @@ public record JobEvent(long seq, UUID jobId, Integer attempt, String type, Insta
   public static final String STEP_FINISHED = "step.finished";
   public static final String STEP_LOG = "step.log";
   public static final String LEASE_TAKEN = "lease.taken";
+  public static final String ARTIFACT = "artifact";
   public static final String LEASE_RELEASED = "lease.released";
   /** A runner reported on an attempt that was no longer the job's live one; the report was refused. */
   public static final String REPORT_REJECTED = "report.rejected";

@@ -102,6 +102,14 @@ public final class JobStore {
       + " INSERT INTO events (job_id, attempt, type, at, data)"
       + "   SELECT $1, $2, 'lease.released', $3, jsonb_build_object('resource', resource, 'node', node, 'reason', $4::text) FROM d"
       + "   RETURNING " + EVENT_COLUMNS;
+  private static final String ARTIFACT = "WITH " + LIVE + ","
+      + " a AS (INSERT INTO artifacts (job_id, name, attempt, step, content_type, size, data, created_at)"
+      + "   SELECT $1, $3, $2, $4, $5, $6, $7, $8 FROM live ON CONFLICT (job_id, name) DO UPDATE SET attempt = EXCLUDED.attempt,"
+      + "   step = EXCLUDED.step, content_type = EXCLUDED.content_type, size = EXCLUDED.size, data = EXCLUDED.data, created_at = EXCLUDED.created_at"
+      + "   RETURNING 1)"
+      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'artifact', $8, $9 FROM a RETURNING " + EVENT_COLUMNS;
+  private static final String ARTIFACT_LIST = "SELECT name, attempt, step, content_type, size, created_at FROM artifacts WHERE job_id = $1 ORDER BY created_at, name";
+  private static final String ARTIFACT_GET = "SELECT content_type, data FROM artifacts WHERE job_id = $1 AND name = $2";
   private static final String LEASES = "SELECT resource, node, job_id, attempt, since FROM leases ORDER BY resource";
   private static final String ACTIVE_BY_NODE = "SELECT node, id, state FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND node IS NOT NULL ORDER BY node, id";
   private static final String DEPTH_BY_STATE = "SELECT state, count(*) FROM jobs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') GROUP BY state";
@@ -191,6 +199,35 @@ public final class JobStore {
   public Future<List<JobEvent>> leaseTaken(UUID id, int attempt, String resource, String node, Instant since) {
     JsonObject data = new JsonObject().put("resource", resource).put("node", node);
     return fenced(pool.preparedQuery(LEASE_TAKEN).execute(Tuple.of(id, attempt, resource, node, JobRecord.odt(since), data)), id, attempt);
+  }
+
+  /** Stores a file the attempt produced (fenced like every report), with an {@code artifact} event. */
+  public Future<List<JobEvent>> artifact(UUID id, int attempt, String name, String step, String contentType, byte[] data, Instant at) {
+    JsonObject event = new JsonObject().put("name", name).put("step", step).put("contentType", contentType).put("size", data.length);
+    return fenced(pool.preparedQuery(ARTIFACT).execute(Tuple.from(new Object[] {id, attempt, name, step, contentType, data.length,
+        io.vertx.core.buffer.Buffer.buffer(data), JobRecord.odt(at), event})), id, attempt);
+  }
+
+  /** The job's artifacts, without their bytes. */
+  public Future<JsonArray> artifacts(UUID id) {
+    return pool.preparedQuery(ARTIFACT_LIST).execute(Tuple.of(id)).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        out.add(new JsonObject().put("name", r.getString("name")).put("attempt", r.getInteger("attempt")).put("step", r.getString("step"))
+            .put("contentType", r.getString("content_type")).put("size", r.getInteger("size"))
+            .put("createdAt", JobRecord.str(JobRecord.instant(r, "created_at"))));
+      }
+      return out;
+    });
+  }
+
+  /** One artifact's content type and bytes; fails with ARTIFACT_NOT_FOUND. */
+  public Future<Map.Entry<String, io.vertx.core.buffer.Buffer>> artifact(UUID id, String name) {
+    return pool.preparedQuery(ARTIFACT_GET).execute(Tuple.of(id, name)).map(rows -> {
+      if (rows.size() == 0) throw new RoboGridException(ErrorCode.ARTIFACT_NOT_FOUND, "job " + id + " has no artifact '" + name + "'");
+      Row r = rows.iterator().next();
+      return Map.entry(r.getString("content_type"), r.getBuffer("data"));
+    });
   }
 
   /** Logs that a report about a stale attempt was refused, so that the refusal is visible in the job's history. */

@@ -56,7 +56,22 @@ final class JobsApi {
   void mount(Router api) {
     api.post("/jobs").handler(ctx -> answer(ctx, 201, submit(body(ctx), null)));
     api.get("/jobs").handler(ctx -> answer(ctx, 200, list(ctx)));
-    api.get("/jobs/:id").handler(ctx -> answer(ctx, 200, store.findWithSteps(jobId(ctx)).map(annotate)));
+    api.get("/jobs/:id").handler(ctx -> {
+      UUID id = jobId(ctx);
+      answer(ctx, 200, store.findWithSteps(id).compose(job -> store.artifacts(id).map(list -> annotate.apply(job.put("artifacts", list)))));
+    });
+    api.get("/jobs/:id/artifacts").handler(ctx -> {
+      UUID id = jobId(ctx);
+      answer(ctx, 200, store.find(id).compose(j -> store.artifacts(id)).map(list -> new JsonObject().put("artifacts", list)));
+    });
+    api.get("/jobs/:id/artifacts/:name").handler(ctx -> store.artifact(jobId(ctx), ctx.pathParam("name")).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      ctx.response().putHeader("content-type", ar.result().getKey()).putHeader("cache-control", "private, max-age=3600")
+          .end(ar.result().getValue());
+    }));
     api.get("/jobs/:id/events").handler(ctx -> answer(ctx, 200, events(ctx)));
     api.post("/jobs/:id/cancel").handler(ctx -> answer(ctx, 202, cancel(jobId(ctx))));
     api.post("/jobs/:id/rerun").handler(ctx -> answer(ctx, 201, rerun(jobId(ctx))));

@@ -89,6 +89,13 @@ public final class StepCatalog {
         p.add(where, "needs at least one goal indicator: selector, urlContains, textPresent");
       }
     });
+    browser(t, "browser.screenshot", (with, where, p) -> {
+      String name = FieldReader.string(with, "name", where, p, true);
+      if (name != null && !name.contains("${") && !name.matches("[A-Za-z0-9._-]{1,100}")) {
+        p.add(where + ".name", "use letters, digits, '.', '_' and '-' (at most 100)");
+      }
+      if (with.getValue("fullPage") != null && !(with.getValue("fullPage") instanceof Boolean)) p.add(where + ".fullPage", "must be true or false");
+    });
     browser(t, "browser.evaluate", (with, where, p) -> FieldReader.string(with, "script", where, p, true));
     return new StepCatalog(t);
   }

@@ -35,6 +35,12 @@ class BrowserStepsTest {
         <p id="out"></p>
       </body></html>""";
 
+  /** Stops the grid, and with it every browser, before the next test: no test inherits another's Chromium. */
+  @org.junit.jupiter.api.AfterEach
+  void stopGrid(Vertx vertx) {
+    Await.result(vertx.close());
+  }
+
   private static String serve(Vertx vertx) {
     Router r = Router.router(vertx);
     r.get("/form").handler(ctx -> ctx.response().putHeader("content-type", "text/html").end(FORM));
@@ -70,6 +76,37 @@ class BrowserStepsTest {
           .filter(e -> "lease.taken".equals(e.getString("type"))).findFirst().orElseThrow().getJsonObject("data").getString("resource"));
     }
     assertTrue(slots.size() >= 2, "five jobs all ran in one slot: " + slots);
+  }
+
+  @Test
+  void screenshotsAreKeptOnRequestAndOnFailureWithThePageHtml(Vertx vertx) {
+    String site = serve(vertx);
+    TestGrid grid = TestGrid.start(vertx, null, 2, "browser:1");
+    String id = grid.submit(inline(null, step("open", "browser.goto", new JsonObject().put("url", site + "/form")),
+        step("shot", "browser.screenshot", new JsonObject().put("name", "form").put("fullPage", true), "open"),
+        step("missing", "browser.click", new JsonObject().put("selector", "#no-such-button"), "shot"))).getString("id");
+    JsonObject failed = grid.awaitState(id, Duration.ofSeconds(60), "FAILED", "SUCCEEDED");
+    assertEquals("ELEMENT_NOT_FOUND", failed.getJsonObject("error").getString("code"), failed.encodePrettily());
+
+    JsonArray listed = grid.get("/api/v1/jobs/" + id + "/artifacts").bodyAsJsonObject().getJsonArray("artifacts");
+    List<String> names = listed.stream().map(o -> ((JsonObject) o).getString("name")).toList();
+    assertEquals(List.of("form.png", "missing-attempt1-try1-failure.html", "missing-attempt1-try1-failure.png"), names.stream().sorted().toList());
+    assertEquals(names, failed.getJsonArray("artifacts").stream().map(o -> ((JsonObject) o).getString("name")).toList(), "listed on the job too");
+
+    var png = grid.get("/api/v1/jobs/" + id + "/artifacts/form.png");
+    assertEquals(200, png.statusCode());
+    assertEquals("image/png", png.getHeader("content-type"));
+    byte[] bytes = png.bodyAsBuffer().getBytes();
+    assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', "not a PNG: " + bytes.length + " bytes");
+    var html = grid.get("/api/v1/jobs/" + id + "/artifacts/missing-attempt1-try1-failure.html");
+    assertTrue(html.getHeader("content-type").startsWith("text/html"));
+    assertTrue(html.bodyAsString().contains("I agree"), "the failed page's HTML: " + html.bodyAsString());
+
+    var none = grid.get("/api/v1/jobs/" + id + "/artifacts/nothing.png");
+    assertEquals(404, none.statusCode());
+    assertEquals("ARTIFACT_NOT_FOUND", none.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    assertTrue(grid.events(id).getJsonArray("events").stream().map(JsonObject.class::cast).anyMatch(e -> "artifact".equals(e.getString("type"))
+        && "form.png".equals(e.getJsonObject("data").getString("name"))));
   }
 
   @Test

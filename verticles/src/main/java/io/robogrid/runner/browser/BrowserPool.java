@@ -10,6 +10,7 @@ import java.util.List;
  * {@code browser:<node>:<i>}. Browsers are launched warm at start and closed, every one, at stop.
  */
 public final class BrowserPool {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BrowserPool.class);
   private final List<BrowserSlot> slots = new ArrayList<>();
 
   public BrowserPool(int size, BrowserOptions options) {
@@ -28,6 +29,8 @@ public final class BrowserPool {
 
   /** Blocks until every browser is closed: call it from a worker thread. */
   public void close() {
+    long t0 = System.nanoTime();
     slots.forEach(BrowserSlot::close);
+    log.info("closed {} browser slots in {} ms", slots.size(), (System.nanoTime() - t0) / 1_000_000);
   }
 }

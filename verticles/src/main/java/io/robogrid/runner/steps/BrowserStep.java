@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,7 +27,8 @@ public final class BrowserStep implements StepExecutor {
   /** The step types, by the name workflows use. */
   public enum Action {
     GOTO("browser.goto"), CLICK("browser.click"), FILL("browser.fill"), PRESS("browser.press"), SELECT("browser.select"),
-    CHECK("browser.check"), EXTRACT("browser.extract"), WAIT_FOR("browser.waitFor"), ASSERT("browser.assert"), EVALUATE("browser.evaluate");
+    CHECK("browser.check"), EXTRACT("browser.extract"), WAIT_FOR("browser.waitFor"), ASSERT("browser.assert"), EVALUATE("browser.evaluate"),
+    SCREENSHOT("browser.screenshot");
 
     public final String type;
 
@@ -47,10 +49,24 @@ public final class BrowserStep implements StepExecutor {
       return Future.failedFuture(new StepFailure(ErrorClass.BAD_WORKFLOW, action.type + " needs a browser: the job holds no browser slot"));
     }
     JsonObject with = ctx.with();
-    return ctx.browser().run(ctx.vertx(), page -> act(page, with)).recover(e -> Future.failedFuture(classify(e)));
+    return ctx.browser().run(ctx.vertx(), page -> act(page, with, ctx)).recover(e -> {
+      StepFailure failure = classify(e);
+      if (failure.errorClass() == ErrorClass.BROWSER_CRASHED) return Future.failedFuture(failure);
+      return keepFailedPage(ctx).transform(ignored -> Future.failedFuture(failure));
+    });
   }
 
-  private JsonObject act(Page page, JsonObject with) {
+  /** A screenshot and the HTML of the page as the step failed on it, kept with the job; never fails itself. */
+  private static Future<Void> keepFailedPage(StepContext ctx) {
+    String base = ctx.stepId() + "-attempt" + ctx.attempt() + "-try" + ctx.tries() + "-failure";
+    return ctx.browser().run(ctx.vertx(), page -> {
+      ctx.artifacts().save(base + ".png", "image/png", page.screenshot());
+      ctx.artifacts().save(base + ".html", "text/html; charset=utf-8", page.content().getBytes(StandardCharsets.UTF_8));
+      return (Void) null;
+    }).otherwiseEmpty();
+  }
+
+  private JsonObject act(Page page, JsonObject with, StepContext ctx) {
     String selector = with.getString("selector");
     return switch (action) {
       case GOTO -> {
@@ -92,6 +108,12 @@ public final class BrowserStep implements StepExecutor {
         yield new JsonObject().put("url", page.url());
       }
       case EVALUATE -> new JsonObject().put("value", Json.decodeValue(Json.encode(page.evaluate(with.getString("script")))));
+      case SCREENSHOT -> {
+        byte[] png = page.screenshot(new Page.ScreenshotOptions().setFullPage(with.getBoolean("fullPage", false)));
+        String name = with.getString("name") + ".png";
+        ctx.artifacts().save(name, "image/png", png);
+        yield new JsonObject().put("artifact", name).put("size", png.length);
+      }
     };
   }
 
