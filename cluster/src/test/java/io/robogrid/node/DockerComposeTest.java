@@ -78,6 +78,8 @@ class DockerComposeTest {
     String entrypoint = Files.readString(REPO.resolve("docker/entrypoint.sh"));
     assertTrue(dockerfile.contains("COPY scripts scripts") && dockerfile.contains("COPY conf conf") && dockerfile.contains("ROBOGRID_PREBUILT=1"));
     assertTrue(dockerfile.contains("EXPOSE 8080 5701"));
+    // the browser slots' default executable must exist in the image
+    assertTrue(dockerfile.contains("chromium") && dockerfile.contains("FROM debian:"), "the runtime image needs Debian's Chromium");
     assertTrue(entrypoint.contains("exec /opt/robogrid/scripts/run"), entrypoint);
     assertTrue(Files.readString(REPO.resolve("scripts/lib.sh")).contains("ROBOGRID_PREBUILT"));
   }
