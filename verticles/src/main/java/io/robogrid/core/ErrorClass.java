@@ -37,6 +37,14 @@ public enum ErrorClass {
     return recoverable;
   }
 
+  /**
+   * Whether trying the same step again within the attempt can help. A crashed browser took the job's page and its
+   * state with it: only a new attempt, from the first step in a fresh context, can.
+   */
+  public boolean retriesWithinAttempt() {
+    return recoverable && this != BROWSER_CRASHED;
+  }
+
   /** Lenient lookup for operator-written names ({@code rate_limited}, {@code RATE-LIMITED}); null when unknown. */
   public static ErrorClass fromName(String name) {
     if (name == null) return null;

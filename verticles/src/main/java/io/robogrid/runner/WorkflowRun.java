@@ -166,7 +166,7 @@ public final class WorkflowRun {
         return;
       }
       StepFailure failure = StepFailure.of(ar.cause());
-      if (failure.recoverable() && spec.retry().allowsAnotherTry(n)) {
+      if (failure.errorClass().retriesWithinAttempt() && spec.retry().allowsAnotherTry(n)) {
         Duration delay = spec.retry().delayBefore(n + 1, random);
         listener.stepLog(spec.id(), "warn", "try " + n + " failed (" + failure.errorClass() + ": " + failure.getMessage()
             + "); trying again in " + delay.toMillis() + " ms");

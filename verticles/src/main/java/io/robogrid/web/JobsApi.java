@@ -69,7 +69,10 @@ final class JobsApi {
         ctx.fail(ar.cause());
         return;
       }
-      ctx.response().putHeader("content-type", ar.result().getKey()).putHeader("cache-control", "private, max-age=3600")
+      // a captured page is someone else's HTML: never let it run as this site (its scripts could call the API)
+      ctx.response().putHeader("content-type", ar.result().getKey()).putHeader("cache-control", "private, no-cache")
+          .putHeader("x-content-type-options", "nosniff").putHeader("content-security-policy", "sandbox; default-src 'none'")
+          .putHeader("content-disposition", "attachment; filename=\"" + ctx.pathParam("name").replaceAll("[^A-Za-z0-9._-]", "_") + "\"")
           .end(ar.result().getValue());
     }));
     api.get("/jobs/:id/events").handler(ctx -> answer(ctx, 200, events(ctx)));

@@ -66,4 +66,12 @@ class ErrorClassTest {
   void stepFailureFromJsonWithAnUnknownCodeIsUnknown() {
     assertEquals(ErrorClass.UNKNOWN, StepFailure.fromJson(new JsonObject().put("code", "WHATEVER")).errorClass());
   }
+
+  @Test
+  void aCrashedBrowserNeedsANewAttemptNotAnotherTryOfTheStep() {
+    org.junit.jupiter.api.Assertions.assertTrue(ErrorClass.BROWSER_CRASHED.recoverable());
+    org.junit.jupiter.api.Assertions.assertFalse(ErrorClass.BROWSER_CRASHED.retriesWithinAttempt());
+    org.junit.jupiter.api.Assertions.assertTrue(ErrorClass.ELEMENT_NOT_FOUND.retriesWithinAttempt());
+    org.junit.jupiter.api.Assertions.assertFalse(ErrorClass.INVALID_URL.retriesWithinAttempt());
+  }
 }

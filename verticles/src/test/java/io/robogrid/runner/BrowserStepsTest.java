@@ -100,6 +100,10 @@ class BrowserStepsTest {
     assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', "not a PNG: " + bytes.length + " bytes");
     var html = grid.get("/api/v1/jobs/" + id + "/artifacts/missing-attempt1-try1-failure.html");
     assertTrue(html.getHeader("content-type").startsWith("text/html"));
+    // someone else's page must not run as this site: sandboxed, downloaded, never sniffed
+    assertEquals("sandbox; default-src 'none'", html.getHeader("content-security-policy"));
+    assertEquals("attachment; filename=\"missing-attempt1-try1-failure.html\"", html.getHeader("content-disposition"));
+    assertEquals("nosniff", html.getHeader("x-content-type-options"));
     assertTrue(html.bodyAsString().contains("I agree"), "the failed page's HTML: " + html.bodyAsString());
 
     var none = grid.get("/api/v1/jobs/" + id + "/artifacts/nothing.png");

@@ -30,7 +30,11 @@ public final class BrowserPool {
   /** Blocks until every browser is closed: call it from a worker thread. */
   public void close() {
     long t0 = System.nanoTime();
-    slots.forEach(BrowserSlot::close);
-    log.info("closed {} browser slots in {} ms", slots.size(), (System.nanoTime() - t0) / 1_000_000);
+    slots.forEach(BrowserSlot::beginClose); // all at once: a busy slot must not hold up the others
+    long deadline = t0 + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+    int stuck = 0;
+    for (BrowserSlot s : slots) if (!s.awaitClosed(deadline - System.nanoTime())) stuck++;
+    if (stuck > 0) log.warn("{} of {} browser slots still busy after 15 s; their browsers go when the JVM exits", stuck, slots.size());
+    else log.info("closed {} browser slots in {} ms", slots.size(), (System.nanoTime() - t0) / 1_000_000);
   }
 }

@@ -67,13 +67,19 @@ final class BrowserSlot {
         context = browser().newContext();
       } catch (PlaywrightException e) {
         // a killed Chromium can still look connected for a moment: replace it and try once more
-        log.warn("browser slot {}: Chromium did not open a context ({}); launching a new one", index, e.getMessage().lines().findFirst().orElse(""));
+        log.warn("browser slot {}: Chromium did not open a context ({}); launching a new one", index, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         closeBrowser();
         context = browser().newContext();
       }
       context.setDefaultTimeout(options.actionTimeout().toMillis());
       context.setDefaultNavigationTimeout(options.actionTimeout().toMillis());
-      Page page = context.newPage();
+      Page page;
+      try {
+        page = context.newPage();
+      } catch (RuntimeException e) {
+        context.close();
+        throw e;
+      }
       jobs++;
       return new BrowserSession(this, index, context, page);
     });
@@ -104,16 +110,38 @@ final class BrowserSlot {
       log.warn("browser slot {}: Chromium is gone (crashed or killed); launching a new one", index);
       closeBrowser();
     }
+    long t0 = System.nanoTime();
+    try {
+      browser = launch();
+    } catch (PlaywrightException e) {
+      // the driver itself may have died: start a new one and try once more
+      log.warn("browser slot {}: launching Chromium failed ({}); restarting the Playwright driver", index, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      closePlaywright();
+      browser = launch();
+    }
+    jobs = 0;
+    log.info("browser slot {}: Chromium {} launched in {} ms", index, browser.version(), (System.nanoTime() - t0) / 1_000_000);
+    return browser;
+  }
+
+  private Browser launch() {
     if (playwright == null) {
       // the driver must not try to download browsers: Debian's Chromium is used, and the network may be closed
       playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     }
-    long t0 = System.nanoTime();
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(options.executable()).setHeadless(true)
+    return playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(options.executable()).setHeadless(true)
         .setArgs(BrowserOptions.ARGS));
-    jobs = 0;
-    log.info("browser slot {}: Chromium {} launched in {} ms", index, browser.version(), (System.nanoTime() - t0) / 1_000_000);
-    return browser;
+  }
+
+  private void closePlaywright() {
+    browser = null;
+    if (playwright == null) return;
+    try {
+      playwright.close();
+    } catch (RuntimeException e) {
+      log.debug("browser slot {}: closing Playwright: {}", index, e.getMessage());
+    }
+    playwright = null;
   }
 
   private void closeBrowser() {
@@ -126,28 +154,26 @@ final class BrowserSlot {
     browser = null;
   }
 
-  /** Closes the browser and the Playwright driver, and waits (a few seconds at most) for them to be gone. */
-  void close() {
+  /** Queues the closing of the browser and the Playwright driver behind the slot's pending work. */
+  void beginClose() {
     try {
       thread.execute(() -> {
         closeBrowser();
-        if (playwright != null) {
-          try {
-            playwright.close();
-          } catch (RuntimeException e) {
-            log.debug("browser slot {}: closing Playwright: {}", index, e.getMessage());
-          }
-          playwright = null;
-        }
+        closePlaywright();
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       return; // closed already
     }
     thread.shutdown();
+  }
+
+  /** Waits until {@link #beginClose} is done, {@code nanos} at most; false when the slot's thread is still busy. */
+  boolean awaitClosed(long nanos) {
     try {
-      if (!thread.awaitTermination(15, TimeUnit.SECONDS)) log.warn("browser slot {} did not close within 15 s", index);
+      return thread.awaitTermination(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 }

@@ -70,7 +70,12 @@ public final class BrowserStep implements StepExecutor {
     String selector = with.getString("selector");
     return switch (action) {
       case GOTO -> {
-        Response r = page.navigate(with.getString("url"));
+        String url = String.valueOf(with.getValue("url"));
+        // checked again here: a URL built from input could point at the node's own files (file://, chrome://)
+        if (!(url.startsWith("http://") || url.startsWith("https://") || url.startsWith("data:"))) {
+          throw new StepFailure(ErrorClass.INVALID_URL, "not an http://, https:// or data: URL: " + url);
+        }
+        Response r = page.navigate(url);
         int status = r == null ? 0 : r.status();
         if (status == 429) throw new StepFailure(ErrorClass.RATE_LIMITED, "the site answered 429 Too Many Requests");
         if (status == 401 || status == 403) throw new StepFailure(ErrorClass.ACCESS_DENIED, "the site answered " + status);
@@ -110,7 +115,9 @@ public final class BrowserStep implements StepExecutor {
       case EVALUATE -> new JsonObject().put("value", Json.decodeValue(Json.encode(page.evaluate(with.getString("script")))));
       case SCREENSHOT -> {
         byte[] png = page.screenshot(new Page.ScreenshotOptions().setFullPage(with.getBoolean("fullPage", false)));
-        String name = with.getString("name") + ".png";
+        String name = String.valueOf(with.getValue("name"));
+        if (!name.matches("[A-Za-z0-9._-]{1,100}")) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "screenshot name '" + name + "' is not a file name");
+        name += ".png";
         ctx.artifacts().save(name, "image/png", png);
         yield new JsonObject().put("artifact", name).put("size", png.length);
       }
