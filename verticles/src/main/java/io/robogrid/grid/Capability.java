@@ -29,10 +29,6 @@ public record Capability(String name, int slots) {
   }
 
   /** Desktops are leased cluster-wide: several nodes may reach the same desktop, but one job drives it at a time. */
-  public boolean clusterWide() {
-    return isDesktop(name);
-  }
-
   public static boolean isDesktop(String name) {
     return name.startsWith(DESKTOP_PREFIX);
   }

@@ -136,6 +136,17 @@ public final class RunnerDirectory {
     return best.node();
   }
 
+  /** Live runners that offer everything in {@code requires}, room or not. */
+  public List<NodeStatus> capable(Collection<String> requires) {
+    return view.liveRunners().stream().filter(n -> n.runner().names().containsAll(requires)).toList();
+  }
+
+  /** Whether some live runner could take a job needing {@code requires} now, by the same rule as {@link #place}. */
+  public boolean hasRoom(Collection<String> requires) {
+    List<NodeStatus> runners = view.liveRunners();
+    return runners.stream().anyMatch(n -> fits(n, requires, runners));
+  }
+
   private boolean fits(NodeStatus n, Collection<String> requires, List<NodeStatus> runners) {
     if (nodeFree(n) <= 0) return false;
     for (String c : requires) {

@@ -2,12 +2,12 @@ package io.robogrid.web;
 
 import io.robogrid.grid.ClusterView;
 import io.robogrid.grid.NodeStatus;
-import io.robogrid.grid.RunnerStatus;
+import io.robogrid.router.RunnerDirectory;
 import io.robogrid.store.JobStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -21,9 +21,12 @@ final class ClusterApi {
   private final ClusterView view;
   private final JobStore store;
   private final String self;
+  /** The router's own placement rule over this node's view (it makes no promises here): "busy" means what it means there. */
+  private final RunnerDirectory placement;
 
-  ClusterApi(ClusterView view, JobStore store, String self) {
+  ClusterApi(ClusterView view, JobStore store, String self, Clock clock) {
     this.view = view;
+    this.placement = new RunnerDirectory(view, clock);
     this.store = store;
     this.self = self;
   }
@@ -68,11 +71,10 @@ final class ClusterApi {
       w.put("reason", "NO_CAPABLE_RUNNER").put("missing", new JsonArray(missing))
           .put("message", "no live runner offers " + String.join(", ", missing) + "; the job starts when one joins");
     } else {
-      List<NodeStatus> capable = new ArrayList<>();
-      for (NodeStatus r : runners) if (r.runner().names().containsAll(requires)) capable.add(r);
+      List<NodeStatus> capable = placement.capable(requires);
       if (capable.isEmpty()) {
         w.put("reason", "NO_CAPABLE_RUNNER").put("message", "no single live runner offers all of " + String.join(", ", requires));
-      } else if (capable.stream().noneMatch(r -> hasRoom(r.runner(), requires))) {
+      } else if (!placement.hasRoom(requires)) {
         w.put("reason", "BUSY").put("message", "every runner that offers " + (requires.isEmpty() ? "what it needs" : String.join(", ", requires))
             + " is busy").put("nodes", new JsonArray(capable.stream().map(NodeStatus::node).toList()));
       } else {
@@ -80,14 +82,5 @@ final class ClusterApi {
       }
     }
     return job.put("waitingFor", w);
-  }
-
-  private static boolean hasRoom(RunnerStatus r, List<String> requires) {
-    if (r.free() <= 0) return false;
-    for (String c : requires) {
-      RunnerStatus.Use u = r.use(c);
-      if (u.limited() && u.used() >= u.total()) return false;
-    }
-    return true;
   }
 }

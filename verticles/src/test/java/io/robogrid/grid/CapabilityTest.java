@@ -22,7 +22,7 @@ class CapabilityTest {
   void aDesktopIsLeasedByNameClusterWide() {
     Capability d = Capability.parse("desktop:desk1");
     assertEquals(1, d.slots());
-    assertTrue(d.clusterWide());
+    assertTrue(Capability.isDesktop(d.name()));
     assertEquals("desktop:desk1", d.lease("any-node", 1));
   }
 

@@ -152,6 +152,15 @@ class RunnerDirectoryTest {
   }
 
   @Test
+  void capableRunnersMayHaveNoRoomForADesktopAnotherNodeDrives() {
+    announce(runner("a", List.of("desktop:desk1"), 4, 1, Map.of("desktop:desk1", 1), true));
+    announce(runner("b", List.of("desktop:desk1", "http"), 4, 0));
+    assertEquals(List.of("a", "b"), directory.capable(List.of("desktop:desk1")).stream().map(NodeStatus::node).sorted().toList());
+    assertEquals(false, directory.hasRoom(List.of("desktop:desk1")), "b is idle, but desk1 is driven from a");
+    assertEquals(true, directory.hasRoom(List.of("http")));
+  }
+
+  @Test
   void aDesktopTwoNodesReachIsOfferedOnce() {
     announce(runner("a", List.of("desktop:desk1"), 4, 0));
     announce(runner("b", List.of("desktop:desk1"), 4, 0));
