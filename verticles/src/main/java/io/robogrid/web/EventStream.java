@@ -62,7 +62,7 @@ final class EventStream {
       throw new RoboGridException(ErrorCode.INVALID_REQUEST, "this endpoint is a WebSocket: connect with an Upgrade request");
     }
     ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, job, after).start())
-        .onFailure(e -> log.debug("WebSocket upgrade failed: {}", e.toString()));
+        .onFailure(e -> log.warn("WebSocket upgrade failed: {}", e.toString()));
   }
 
   /**

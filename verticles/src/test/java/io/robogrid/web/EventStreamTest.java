@@ -34,7 +34,14 @@ class EventStreamTest {
     List<JsonObject> got = new CopyOnWriteArrayList<>();
     // the handler is set in the connect callback, on the event loop, before any frame can be dispatched:
     // set later from the test thread, the first replayed frames could arrive with no handler and be lost
-    Await.result(vertx.createWebSocketClient().connect(grid.port, "127.0.0.1", "/api/v1/stream" + query)
+    var client = vertx.createWebSocketClient();
+    // Twice in about six full-suite runs, a handshake right after the browser tests was closed by the peer with no
+    // error on the server (whose upgrade failures are logged as warnings): one more try, logged, not a silent pass.
+    Await.result(client.connect(grid.port, "127.0.0.1", "/api/v1/stream" + query)
+        .recover(e -> {
+          System.err.println("stream handshake failed once (" + e + "); trying again");
+          return client.connect(grid.port, "127.0.0.1", "/api/v1/stream" + query);
+        })
         .map(ws -> ws.textMessageHandler(t -> got.add(new JsonObject(t)))));
     return got;
   }
