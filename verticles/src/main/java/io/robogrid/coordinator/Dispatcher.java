@@ -6,6 +6,7 @@ import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Outcome;
 import io.robogrid.router.RouterAddresses;
 import io.robogrid.runner.Assignment;
+import io.robogrid.store.PathCacheStore;
 import io.robogrid.runner.RunnerAddresses;
 import io.robogrid.store.JobRecord;
 import io.robogrid.store.JobStore;
@@ -170,13 +171,24 @@ final class Dispatcher {
   /** Sends the job to {@code node}; on refusal puts it back in the queue. Completes with whether the runner took it. */
   private Future<Boolean> handOver(JobRecord job, String node) {
     if (node == null) return handBack(job, "no runner can take it now").map(false);
-    Assignment a = new Assignment(job.id, job.attempt, job.robot, job.workflow, job.input);
-    return vertx.eventBus().request(RunnerAddresses.execute(node), a.toJson(), TO_RUNNER).map(true).recover(err -> {
+    return paths(job).compose(paths -> {
+      Assignment a = new Assignment(job.id, job.attempt, job.robot, job.workflow, job.input, paths);
+      return vertx.eventBus().request(RunnerAddresses.execute(node), a.toJson(), TO_RUNNER);
+    }).map(true).recover(err -> {
       if (refused(err)) return handBack(job, "runner " + node + " did not take it: " + err.getMessage()).map(false);
       // no answer: the runner may have taken it after all. Leave it CLAIMED: either its "started" report arrives,
       // or the sweep requeues it (without counting a failure) once the heartbeat timeout has passed.
       log.atWarn().addKeyValue("job", job.id).log("no answer from runner {} about attempt {}: {}", node, job.attempt, err.getMessage());
       return Future.succeededFuture(false);
+    });
+  }
+
+  /** A browser job's path cache entries (none for other jobs): a cache that cannot be read is only a slower run. */
+  private Future<JsonArray> paths(JobRecord job) {
+    if (!job.requires.contains(io.robogrid.grid.Capability.BROWSER)) return Future.succeededFuture(new JsonArray());
+    return store.pathCache().forRobot(PathCacheStore.robotKey(job.robot, job.workflow)).otherwise(e -> {
+      log.atWarn().addKeyValue("job", job.id).log("path cache not read: {}", e.getMessage());
+      return new JsonArray();
     });
   }
 

@@ -7,6 +7,7 @@ import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Outcome;
 import io.robogrid.store.JobEvent;
 import io.robogrid.store.JobStore;
+import io.robogrid.store.PathCacheStore;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -48,14 +49,28 @@ final class ReportHandler {
       case Reports.ARTIFACT -> store.artifact(job, attempt, r.getString("name"), r.getString("step"), r.getString("contentType"),
           java.util.Base64.getDecoder().decode(r.getString("data")), at);
       case Reports.LEASE_TAKEN -> store.leaseTaken(job, attempt, r.getString("resource"), r.getString("node"), at);
-      case Reports.FINISHED -> store.transition(job, attempt, clock.instant(),
-          lifecycle.finish(Outcome.fromJson(r.getJsonObject("outcome")), clock.instant())).map(t -> t.events());
+      case Reports.FINISHED -> finished(job, attempt, Outcome.fromJson(r.getJsonObject("outcome")));
       default -> Future.failedFuture(new IllegalArgumentException("unknown report type " + r.getString("type")));
     };
     return write.<Void>map(events -> {
       JobEvents.publish(bus, events);
       return null;
     }).recover(e -> rejected(r, job, attempt, e).transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /**
+   * Ends the attempt; a run that reached its goal teaches the path cache the selector alternatives that worked. The
+   * cache only saves time: failing to write it is logged and changes nothing else.
+   */
+  private Future<List<JobEvent>> finished(UUID job, int attempt, Outcome outcome) {
+    Instant now = clock.instant();
+    return store.transition(job, attempt, now, lifecycle.finish(outcome, now)).map(t -> {
+      if (outcome.path() != null && !outcome.path().isEmpty() && t.job().state == io.robogrid.core.JobState.SUCCEEDED) {
+        store.pathCache().record(PathCacheStore.robotKey(t.job().robot, t.job().workflow), outcome.path(), job, now)
+            .onFailure(e -> log.atWarn().addKeyValue("job", job).log("path cache not updated: {}", e.getMessage()));
+      }
+      return t.events();
+    });
   }
 
   /**

@@ -21,6 +21,12 @@ public enum ErrorClass {
   // unrecoverable: trying again does the same thing
   INVALID_URL(false),
   ACCESS_DENIED(false),
+  /** A site that refuses connections or answers 5xx to a browser: the robot stops and reports rather than hammer it. */
+  SITE_DOWN(false),
+  /** The same page state three times in a row: the run is going nowhere. */
+  LOOP_DETECTED(false),
+  /** The attempt executed more steps and browser actions than its {@code maxSteps}. */
+  MAX_STEPS_EXCEEDED(false),
   UNEXPECTED_STATUS(false),
   BAD_WORKFLOW(false),
   BAD_REFERENCE(false),

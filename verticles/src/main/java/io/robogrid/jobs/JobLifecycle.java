@@ -31,12 +31,15 @@ public final class JobLifecycle {
     return job -> {
       if (!job.state.isActive()) return null;
       JsonObject attemptError = outcome.errorJson();
+      // the stream shows what the attempt did beside how it ended
+      JsonObject measured = outcome.metrics() == null ? new JsonObject() : new JsonObject().put("metrics", outcome.metrics());
+      if (outcome.metrics() != null) job.metrics = outcome.metrics();
       if (outcome.kind() == Outcome.Kind.SUCCEEDED && !job.cancelRequested) {
         job.state = JobState.SUCCEEDED;
         job.finishedAt = now;
         job.result = outcome.result();
         job.error = null;
-        return Change.of(job, "SUCCEEDED", null, null);
+        return Change.of(job, "SUCCEEDED", null, measured.isEmpty() ? null : measured);
       }
       if (outcome.kind() == Outcome.Kind.CANCELLED || job.cancelRequested) {
         return cancelled(job, now, outcome.kind() == Outcome.Kind.CANCELLED ? outcome.error().getMessage() : "cancelled by request");
@@ -63,17 +66,23 @@ public final class JobLifecycle {
       job.error = attemptError;
       job.node = null;
       job.heartbeatAt = null;
+      if (error.errorClass() == ErrorClass.UNKNOWN) {
+        // nobody knows what this failure means: a person should look, whatever the retries make of it
+        job.review = new JsonObject().put("reason", "UNKNOWN_ERROR").put("message", error.getMessage()).put("step", outcome.step())
+            .put("attempt", job.attempt).put("flaggedAt", now.toString());
+        measured.put("review", job.review);
+      }
       String attemptState = outcome.kind() == Outcome.Kind.LOST ? "LOST" : "FAILED";
       RetryPolicy policy = RetryPolicy.fromJson(job.workflow.getJsonObject("retry"));
       if (error.recoverable() && job.failures < job.maxAttempts) {
         Duration delay = policy.delayBefore(job.failures + 1, random);
         job.state = JobState.RETRY_WAIT;
         job.runAt = now.plus(delay);
-        return Change.of(job, attemptState, attemptError, new JsonObject().put("error", job.error).put("retryInMs", delay.toMillis()));
+        return Change.of(job, attemptState, attemptError, measured.put("error", job.error).put("retryInMs", delay.toMillis()));
       }
       job.state = JobState.FAILED;
       job.finishedAt = now;
-      return Change.of(job, attemptState, attemptError, new JsonObject().put("error", job.error)
+      return Change.of(job, attemptState, attemptError, measured.put("error", job.error)
           .put("reason", error.recoverable() ? "no attempts left (" + job.maxAttempts + ")" : "unrecoverable error"));
     };
   }

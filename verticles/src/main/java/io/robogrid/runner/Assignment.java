@@ -1,18 +1,24 @@
 package io.robogrid.runner;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
-/** One attempt of a job handed to a runner: everything it needs, so that a runner needs no database. */
-public record Assignment(UUID jobId, int attempt, String robot, JsonObject workflow, JsonObject input) {
+/**
+ * One attempt of a job handed to a runner: everything it needs, so that a runner needs no database.
+ *
+ * @param paths the path cache's choices for this robot (site, step, selector), for its browser steps
+ */
+public record Assignment(UUID jobId, int attempt, String robot, JsonObject workflow, JsonObject input, JsonArray paths) {
 
   public JsonObject toJson() {
     return new JsonObject().put("jobId", jobId.toString()).put("attempt", attempt).put("robot", robot)
-        .put("workflow", workflow).put("input", input);
+        .put("workflow", workflow).put("input", input).put("paths", paths);
   }
 
   public static Assignment fromJson(JsonObject j) {
     return new Assignment(UUID.fromString(j.getString("jobId")), j.getInteger("attempt"), j.getString("robot"),
-        j.getJsonObject("workflow"), j.getJsonObject("input", new JsonObject()));
+        j.getJsonObject("workflow"), j.getJsonObject("input", new JsonObject()),
+        j.getJsonArray("paths", new JsonArray()));
   }
 }

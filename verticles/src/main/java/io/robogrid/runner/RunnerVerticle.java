@@ -8,6 +8,7 @@ import io.robogrid.core.JsonText;
 import io.robogrid.core.StepFailure;
 import io.robogrid.jobs.Outcome;
 import io.robogrid.grid.Capability;
+import io.robogrid.runner.browser.BrowserJob;
 import io.robogrid.runner.browser.BrowserPool;
 import io.robogrid.runner.browser.BrowserSession;
 import io.robogrid.runner.steps.BrowserStep;
@@ -76,7 +77,8 @@ public final class RunnerVerticle extends VerticleBase {
     final AttemptReporter reporter;
     final List<String> requires;
     List<LeaseKeeper.Lease> leases = List.of();
-    BrowserSession browser;
+    BrowserSession session;
+    BrowserJob browser;
     WorkflowRun run;
     boolean started;
     /** A cancel that came before the run existed (while its leases were being taken): the run never starts. */
@@ -216,7 +218,7 @@ public final class RunnerVerticle extends VerticleBase {
         .map(r -> r.substring(r.lastIndexOf(':') + 1)).findFirst().orElse(null);
     if (slot == null || browsers == null) return Future.succeededFuture();
     return browsers.open(vertx, Integer.parseInt(slot)).<Void>map(session -> {
-      entry.browser = session;
+      entry.session = session;
       return null;
     }).recover(e -> Future.failedFuture(new StepFailure(ErrorClass.BROWSER_CRASHED, "could not open browser slot " + slot + ": "
         + BrowserStep.summary(e))));
@@ -276,9 +278,21 @@ public final class RunnerVerticle extends VerticleBase {
     };
     Map<String, Function<String, Object>> schemes = new HashMap<>();
     schemes.put("env", System::getenv);
-    entry.run = new WorkflowRun(vertx, clock, random, executors, a.jobId(), a.attempt(), wf, a.input(), timeout, listener, schemes)
+    if (entry.session != null) entry.browser = new BrowserJob(entry.session, wf.login(), a.paths());
+    WorkflowRun run = new WorkflowRun(vertx, clock, random, executors, a.jobId(), a.attempt(), wf, a.input(), timeout, listener, schemes)
         .withBrowser(entry.browser);
-    entry.run.start().onComplete(ar -> finish(a, entry, ar.succeeded() ? ar.result() : Outcome.failed(StepFailure.of(ar.cause()), null)));
+    entry.run = run;
+    run.start().onComplete(ar -> {
+      Outcome outcome = ar.succeeded() ? ar.result() : Outcome.failed(StepFailure.of(ar.cause()), null);
+      JsonObject metrics = run.metrics();
+      JsonArray path = null;
+      if (entry.browser != null) {
+        metrics.put("browser", entry.browser.metrics());
+        // only a run that reached its goal teaches the path cache which alternatives work
+        if (outcome.kind() == Outcome.Kind.SUCCEEDED) path = entry.browser.path();
+      }
+      finish(a, entry, outcome.with(metrics, path));
+    });
   }
 
   /**
@@ -294,8 +308,8 @@ public final class RunnerVerticle extends VerticleBase {
     List<LeaseKeeper.Lease> held = entry.leases;
     entry.leases = List.of();
     // the job's browser context goes first: nothing of it may outlive the lease on its slot
-    Future<Void> closed = entry.browser == null ? Future.succeededFuture() : entry.browser.close(vertx);
-    entry.browser = null;
+    Future<Void> closed = entry.session == null ? Future.succeededFuture() : entry.session.close(vertx);
+    entry.session = null;
     if (!held.isEmpty()) Future.join(delivered, closed).onComplete(ar -> leases.release(held));
     release(a.jobId(), entry);
     reporting.add(delivered);

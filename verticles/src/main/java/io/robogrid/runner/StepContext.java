@@ -1,6 +1,6 @@
 package io.robogrid.runner;
 
-import io.robogrid.runner.browser.BrowserSession;
+import io.robogrid.runner.browser.BrowserJob;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
@@ -11,11 +11,14 @@ import java.util.UUID;
  * @param with the step's parameters, placeholders already resolved
  * @param tries which try of this step this is, from 1
  * @param log where the step's own log lines go (the node log and the job's event stream)
- * @param browser the job's browser context and page, or null when the job leased no browser slot
+ * @param browser the job's browser (context, pages, path cache, recoveries), or null when the job leased no browser slot
  * @param artifacts where the step leaves files for the job (screenshots, page HTML)
+ * @param budget the attempt's bound on executions ({@code maxSteps}): a step that acts more than once spends from it
+ * @param resolver resolves the placeholders of parameters the step runs besides its own (a login sub-flow's steps)
  */
 public record StepContext(Vertx vertx, UUID jobId, int attempt, String stepId, String type, int tries, JsonObject with,
-                          Cancellation cancellation, StepLog log, BrowserSession browser, Artifacts artifacts) {
+                          Cancellation cancellation, StepLog log, BrowserJob browser, Artifacts artifacts, StepBudget budget,
+                          java.util.function.UnaryOperator<JsonObject> resolver) {
 
   @FunctionalInterface
   public interface StepLog {

@@ -6,7 +6,7 @@ import io.robogrid.jobs.Outcome;
 import io.robogrid.workflow.Interpolator;
 import io.robogrid.workflow.StepSpec;
 import io.robogrid.workflow.Workflow;
-import io.robogrid.runner.browser.BrowserSession;
+import io.robogrid.runner.browser.BrowserJob;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -55,13 +55,16 @@ public final class WorkflowRun {
   private final Map<String, Function<String, Object>> schemes;
 
   private final Map<String, StepState> states = new LinkedHashMap<>();
-  private final Map<String, Integer> tries = new HashMap<>();
+  private final Map<String, Integer> tries = new LinkedHashMap<>();
   private final Map<String, Instant> startedAt = new HashMap<>();
   private final Map<String, JsonObject> outputs = new LinkedHashMap<>();
   private final Cancellation cancellation = new Cancellation();
   private final Promise<Outcome> outcome = Promise.promise();
+  private final Map<String, Long> stepMillis = new LinkedHashMap<>();
+  private final StepBudget budget;
+  private int executed;
   private long jobTimer = -1;
-  private BrowserSession browser;
+  private BrowserJob browser;
 
   public WorkflowRun(Vertx vertx, Clock clock, RandomGenerator random, StepExecutors executors, UUID jobId, int attempt, Workflow workflow,
                      JsonObject input, Duration jobTimeout, Listener listener, Map<String, Function<String, Object>> schemes) {
@@ -76,13 +79,30 @@ public final class WorkflowRun {
     this.jobTimeout = jobTimeout;
     this.listener = listener;
     this.schemes = schemes;
+    this.budget = new StepBudget(workflow.maxSteps());
     workflow.steps().forEach(s -> states.put(s.id(), StepState.PENDING));
   }
 
-  /** Gives the run's browser steps the job's browser context and page. Call before {@link #start()}. */
-  public WorkflowRun withBrowser(BrowserSession session) {
-    this.browser = session;
+  /** Gives the run's browser steps the job's browser. Call before {@link #start()}. */
+  public WorkflowRun withBrowser(BrowserJob browser) {
+    this.browser = browser;
     return this;
+  }
+
+  /**
+   * What the attempt did, for the job's result and the event stream: steps executed (every try, plus the browser's
+   * extra actions), retries, and per step its tries and time from first start to end.
+   */
+  public JsonObject metrics() {
+    JsonObject steps = new JsonObject();
+    int retries = 0;
+    for (Map.Entry<String, Integer> t : tries.entrySet()) {
+      retries += t.getValue() - 1;
+      JsonObject s = new JsonObject().put("tries", t.getValue()).put("state", states.get(t.getKey()).name());
+      if (stepMillis.containsKey(t.getKey())) s.put("ms", stepMillis.get(t.getKey()));
+      steps.put(t.getKey(), s);
+    }
+    return new JsonObject().put("stepsExecuted", Math.max(executed, budget.used())).put("retries", retries).put("steps", steps);
   }
 
   /** Starts the run; the future completes once with how the attempt ended. Call on the run's event loop. */
@@ -133,6 +153,7 @@ public final class WorkflowRun {
   private void tryStep(StepSpec spec, int n) {
     if (isDone()) return;
     tries.put(spec.id(), n);
+    executed++;
     listener.stepStarted(spec.id(), n, clock.instant());
     Cancellation stepCancel = cancellation.child();
     Promise<JsonObject> done = Promise.promise();
@@ -142,12 +163,14 @@ public final class WorkflowRun {
       stepCancel.cancel(why);
     });
     try {
+      budget.spend("step " + spec.id() + " (try " + n + ")");
       JsonObject with = new Interpolator(input, outputs, schemes).resolve(spec.with());
       StepExecutor executor = executors.get(spec.type());
       if (executor == null) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "this runner has no executor for step type '" + spec.type() + "'");
       StepContext ctx = new StepContext(vertx, jobId, attempt, spec.id(), spec.type(), n, with, stepCancel,
           (level, message) -> listener.stepLog(spec.id(), level, message), browser,
-          (name, contentType, data) -> listener.artifact(spec.id(), name, contentType, data));
+          (name, contentType, data) -> listener.artifact(spec.id(), name, contentType, data), budget,
+          other -> new Interpolator(input, Map.of(), schemes).resolve(other));
       executor.execute(ctx).onComplete(ar -> {
         if (ar.succeeded()) done.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
         else done.tryFail(ar.cause());
@@ -158,6 +181,7 @@ public final class WorkflowRun {
     done.future().onComplete(ar -> {
       if (timer >= 0) vertx.cancelTimer(timer);
       if (isDone()) return; // ended meanwhile: end() already reported this step
+      stepMillis.put(spec.id(), Duration.between(startedAt.get(spec.id()), clock.instant()).toMillis());
       if (ar.succeeded()) {
         states.put(spec.id(), StepState.SUCCEEDED);
         outputs.put(spec.id(), ar.result());

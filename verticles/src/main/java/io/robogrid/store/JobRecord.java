@@ -37,6 +37,10 @@ public final class JobRecord {
   public boolean cancelRequested;
   public JsonObject error;
   public JsonObject result;
+  /** What the last attempt that ran measured (steps, time per step, retries, browser recoveries, path cache). */
+  public JsonObject metrics;
+  /** Set when a failure nobody classified asks a person to look: reason, step, message, attempt, flaggedAt (reviewedAt once seen). */
+  public JsonObject review;
 
   JobRecord(UUID id, String robot, int priority, int maxAttempts, JsonObject workflow, JsonObject input, JsonObject request,
             List<String> requires, Instant createdAt, UUID rerunOf) {
@@ -65,6 +69,8 @@ public final class JobRecord {
     c.cancelRequested = cancelRequested;
     c.error = error;
     c.result = result;
+    c.metrics = metrics;
+    c.review = review;
     return c;
   }
 
@@ -85,6 +91,8 @@ public final class JobRecord {
     j.cancelRequested = r.getBoolean("cancel_requested");
     j.error = (JsonObject) r.getValue("error");
     j.result = (JsonObject) r.getValue("result");
+    j.metrics = (JsonObject) r.getValue("metrics");
+    j.review = (JsonObject) r.getValue("review");
     return j;
   }
 
@@ -116,6 +124,8 @@ public final class JobRecord {
     if (cancelRequested && !state.isTerminal()) j.put("cancelRequested", true);
     if (error != null) j.put("error", error);
     if (result != null) j.put("result", result);
+    if (metrics != null) j.put("metrics", metrics);
+    if (review != null) j.put("review", review);
     if (rerunOf != null) j.put("rerunOf", rerunOf.toString());
     return j;
   }

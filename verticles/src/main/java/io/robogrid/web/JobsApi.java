@@ -78,6 +78,7 @@ final class JobsApi {
     api.get("/jobs/:id/events").handler(ctx -> answer(ctx, 200, events(ctx)));
     api.post("/jobs/:id/cancel").handler(ctx -> answer(ctx, 202, cancel(jobId(ctx))));
     api.post("/jobs/:id/rerun").handler(ctx -> answer(ctx, 201, rerun(jobId(ctx))));
+    api.post("/jobs/:id/review").handler(ctx -> answer(ctx, 200, reviewed(jobId(ctx), ctx)));
     api.get("/robots").handler(ctx -> {
       JsonArray list = new JsonArray();
       robots.get().all().forEach(r -> list.add(r.toJson()));
@@ -88,6 +89,20 @@ final class JobsApi {
   private Future<JsonObject> submit(JsonObject request, UUID rerunOf) {
     NewJob job = submissions.accept(request, rerunOf);
     return store.insert(job, clock.instant()).map(this::published);
+  }
+
+  /** A person has looked at a job flagged for review: it leaves the open-review list; the flag stays, with who said what. */
+  private Future<JsonObject> reviewed(UUID id, RoutingContext ctx) {
+    String text = ctx.body().asString();
+    JsonObject body = text == null || text.isBlank() ? new JsonObject() : body(ctx);
+    Object note = body.getValue("note");
+    if (note != null && !(note instanceof String)) throw RoboGridException.invalidRequest("note: must be a string");
+    Instant now = clock.instant();
+    return store.transition(id, null, now, job -> {
+      if (job.review == null) throw RoboGridException.invalidRequest("job " + id + " is not flagged for review");
+      job.review = job.review.copy().put("reviewedAt", now.toString()).put("note", note);
+      return new io.robogrid.store.Change(job, null, null, "job.reviewed", new JsonObject().put("note", note));
+    }).map(this::published);
   }
 
   private Future<JsonObject> rerun(UUID id) {
@@ -139,7 +154,10 @@ final class JobsApi {
       }
     }
     String robot = ctx.queryParams().get("robot");
-    return store.list(new JobQuery(s, robot == null || robot.isEmpty() ? null : robot, limit, beforeAt, beforeId)).map(jobs -> {
+    String review = ctx.queryParams().get("review");
+    if (review != null && !review.isEmpty() && !review.equals("open")) throw RoboGridException.invalidRequest("review: the only filter is 'open'");
+    boolean reviewOpen = "open".equals(review);
+    return store.list(new JobQuery(s, robot == null || robot.isEmpty() ? null : robot, limit, beforeAt, beforeId, reviewOpen)).map(jobs -> {
       JsonArray out = new JsonArray();
       jobs.forEach(j -> out.add(annotate.apply(j.toJson())));
       JsonObject page = new JsonObject().put("jobs", out);

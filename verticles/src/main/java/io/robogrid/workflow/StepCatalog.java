@@ -15,6 +15,9 @@ import java.util.Set;
 public final class StepCatalog {
   private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
 
+  private static final java.util.regex.Pattern PAGE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  static final int MAX_ALTERNATIVES = 10;
+
   private final Map<String, StepType> types;
 
   private StepCatalog(Map<String, StepType> types) {
@@ -57,26 +60,33 @@ public final class StepCatalog {
         p.add(where + ".url", "must be an http://, https:// or data: URL");
       }
     });
-    browser(t, "browser.click", (with, where, p) -> FieldReader.string(with, "selector", where, p, true));
+    browser(t, "browser.click", (with, where, p) -> {
+      selector(with, where, p, true);
+      repeat(with, where, p);
+      String opens = FieldReader.string(with, "opensPage", where, p, false);
+      if (opens != null && !PAGE_NAME.matcher(opens).matches()) p.add(where + ".opensPage", "must be a page name (letters, digits, '_', '-')");
+    });
     browser(t, "browser.fill", (with, where, p) -> {
-      FieldReader.string(with, "selector", where, p, true);
+      selector(with, where, p, true);
       if (with.getValue("value") == null) p.add(where + ".value", "is required");
     });
     browser(t, "browser.press", (with, where, p) -> {
-      FieldReader.string(with, "selector", where, p, true);
+      selector(with, where, p, true);
       FieldReader.string(with, "key", where, p, true);
+      repeat(with, where, p);
     });
     browser(t, "browser.select", (with, where, p) -> {
-      FieldReader.string(with, "selector", where, p, true);
+      selector(with, where, p, true);
       if (with.getValue("value") == null) p.add(where + ".value", "is required");
     });
-    browser(t, "browser.check", (with, where, p) -> FieldReader.string(with, "selector", where, p, true));
+    browser(t, "browser.check", (with, where, p) -> selector(with, where, p, true));
     browser(t, "browser.extract", (with, where, p) -> {
-      FieldReader.string(with, "selector", where, p, true);
+      selector(with, where, p, true);
       FieldReader.string(with, "attribute", where, p, false);
       if (with.getValue("all") != null && !(with.getValue("all") instanceof Boolean)) p.add(where + ".all", "must be true or false");
     });
     browser(t, "browser.waitFor", (with, where, p) -> {
+      if (with.getValue("selector") != null) selector(with, where, p, true);
       long given = java.util.stream.Stream.of("selector", "url", "text").filter(k -> with.getValue(k) != null).count();
       if (given != 1) p.add(where, "needs exactly one of selector, url, text");
       String state = FieldReader.string(with, "state", where, p, false);
@@ -85,9 +95,7 @@ public final class StepCatalog {
       }
     });
     browser(t, "browser.assert", (with, where, p) -> {
-      if (java.util.stream.Stream.of("selector", "urlContains", "textPresent").allMatch(k -> with.getValue(k) == null)) {
-        p.add(where, "needs at least one goal indicator: selector, urlContains, textPresent");
-      }
+      goal(with, where, p);
     });
     browser(t, "browser.screenshot", (with, where, p) -> {
       String name = FieldReader.string(with, "name", where, p, true);
@@ -100,9 +108,50 @@ public final class StepCatalog {
     return new StepCatalog(t);
   }
 
-  /** A browser step: it needs the {@code browser} capability, so it runs in a leased browser slot. */
+  /**
+   * A browser step: it needs the {@code browser} capability, so it runs in a leased browser slot. Every browser step
+   * may name the page (tab) it acts on; without a name it acts on the job's first page.
+   */
   private static void browser(Map<String, StepType> types, String name, StepType.Validator validator) {
-    types.put(name, new StepType(name, "browser", validator));
+    types.put(name, new StepType(name, "browser", (with, where, p) -> {
+      String page = FieldReader.string(with, "page", where, p, false);
+      if (page != null && !PAGE_NAME.matcher(page).matches()) p.add(where + ".page", "must be a page name (letters, digits, '_', '-')");
+      validator.validate(with, where, p);
+    }));
+  }
+
+  /** A Playwright selector, or a list of alternatives tried in order (sites change: the list keeps a robot working). */
+  private static void selector(JsonObject with, String where, Problems p, boolean required) {
+    Object v = with.getValue("selector");
+    if (v == null) {
+      if (required) p.add(where + ".selector", "is required");
+    } else if (v instanceof JsonArray a) {
+      if (a.isEmpty() || a.size() > MAX_ALTERNATIVES || !a.stream().allMatch(x -> x instanceof String str && !str.isBlank())) {
+        p.add(where + ".selector", "must be a selector or a list of 1 to " + MAX_ALTERNATIVES + " selectors");
+      }
+    } else if (!(v instanceof String str) || str.isBlank()) {
+      p.add(where + ".selector", "must be a selector or a list of 1 to " + MAX_ALTERNATIVES + " selectors");
+    }
+  }
+
+  /** Goal indicators: at least one of an element visible, the URL containing a string, a text present. */
+  private static void goal(JsonObject with, String where, Problems p) {
+    if (java.util.stream.Stream.of("selector", "urlContains", "textPresent").allMatch(k -> with.getValue(k) == null)) {
+      p.add(where, "needs at least one goal indicator: selector, urlContains, textPresent");
+    }
+    if (with.getValue("selector") != null) selector(with, where, p, false);
+    FieldReader.string(with, "urlContains", where, p, false);
+    FieldReader.string(with, "textPresent", where, p, false);
+  }
+
+  /** {@code until}: repeat the action (a "next" button, a "load more" link) until a goal indicator holds. */
+  private static void repeat(JsonObject with, String where, Problems p) {
+    Object until = with.getValue("until");
+    if (until != null) {
+      if (until instanceof JsonObject u) goal(u, where + ".until", p);
+      else p.add(where + ".until", "must be a goal: {\"selector\" | \"urlContains\" | \"textPresent\": ...}");
+    }
+    FieldReader.integer(with, "maxRepeats", where, p, 1, 1000);
   }
 
   private static void validateHttp(JsonObject with, String where, Problems p) {

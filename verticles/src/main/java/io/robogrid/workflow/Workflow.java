@@ -12,8 +12,26 @@ import java.util.Set;
  * of its workflow so that a config reload never changes a job that was already submitted.
  *
  * @param requires capabilities a runner must offer: the declared ones plus those the step types imply
+ * @param maxSteps how many steps, step retries and browser actions one attempt may execute before it is stopped as
+ *                 going nowhere
+ * @param login the browser sub-flow that logs in again when a step finds the login page instead of its target; or null
  */
-public record Workflow(List<StepSpec> steps, RetryPolicy retry, Duration timeout, int priority, Set<String> requires) {
+public record Workflow(List<StepSpec> steps, RetryPolicy retry, Duration timeout, int priority, Set<String> requires, int maxSteps,
+                       LoginFlow login) {
+  /** Generous for any real robot (at most 500 steps, each retried a few times), tight enough to stop a runaway. */
+  public static final int DEFAULT_MAX_STEPS = 1000;
+
+  /**
+   * How a robot logs in again: {@code when} is a goal indicator of the login page ({@code selector}, {@code urlContains},
+   * {@code textPresent}), {@code steps} the browser steps that log in, run in order.
+   */
+  public record LoginFlow(JsonObject when, List<StepSpec> steps) {
+    public JsonObject toJson() {
+      JsonArray s = new JsonArray();
+      steps.forEach(step -> s.add(step.toJson()));
+      return new JsonObject().put("when", when.copy()).put("steps", s);
+    }
+  }
 
   public StepSpec step(String id) {
     for (StepSpec s : steps) if (s.id().equals(id)) return s;
@@ -26,6 +44,8 @@ public record Workflow(List<StepSpec> steps, RetryPolicy retry, Duration timeout
     JsonObject j = new JsonObject().put("steps", s).put("retry", retry.toJson()).put("priority", priority)
         .put("requires", new JsonArray(requires.stream().sorted().toList()));
     if (timeout != null) j.put("timeout", Durations.format(timeout));
+    if (maxSteps != DEFAULT_MAX_STEPS) j.put("maxSteps", maxSteps);
+    if (login != null) j.put("login", login.toJson());
     return j;
   }
 }

@@ -19,13 +19,15 @@ import java.util.regex.Pattern;
  * dangling {@code needs}, cycles, and {@code ${steps.x…}} references to a step that is not a predecessor.
  */
 public final class WorkflowParser {
-  public static final Set<String> POLICY_FIELDS = Set.of("steps", "retry", "timeout", "priority", "requires");
+  public static final Set<String> POLICY_FIELDS = Set.of("steps", "retry", "timeout", "priority", "requires", "maxSteps", "login");
   private static final Set<String> STEP_FIELDS = Set.of("id", "type", "with", "needs", "timeout", "retry", "name", "description");
   private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
   public static final int MAX_STEPS = 500;
   /** The {@code ${scheme:name}} references a runner resolves. */
   public static final Set<String> SCHEMES = Set.of("env");
   public static final int MIN_PRIORITY = -100, MAX_PRIORITY = 100;
+  static final int MAX_LOGIN_STEPS = 20;
+  private static final Set<String> GOAL_FIELDS = Set.of("selector", "urlContains", "textPresent");
 
   private final StepCatalog catalog;
 
@@ -41,6 +43,7 @@ public final class WorkflowParser {
     RetryPolicy retry = RetryPolicy.parse(json.getValue("retry"), join(where, "retry"), problems);
     Duration timeout = FieldReader.duration(json, "timeout", where, problems, null);
     Integer priority = FieldReader.integer(json, "priority", where, problems, MIN_PRIORITY, MAX_PRIORITY);
+    Integer maxSteps = FieldReader.integer(json, "maxSteps", where, problems, 1, 100_000);
     Set<String> requires = new LinkedHashSet<>(FieldReader.strings(json, "requires", where, problems));
     int index = 0;
     for (String r : requires) {
@@ -70,7 +73,54 @@ public final class WorkflowParser {
       StepType type = catalog.get(s.type());
       if (type != null && type.capability() != null) requires.add(type.capability());
     }
-    return new Workflow(List.copyOf(steps), retry, timeout, priority == null ? 0 : priority, Set.copyOf(requires));
+    Workflow.LoginFlow login = json.getValue("login") == null ? null : parseLogin(json.getValue("login"), join(where, "login"), problems);
+    if (login != null) requires.add(Capability.BROWSER);
+    return new Workflow(List.copyOf(steps), retry, timeout, priority == null ? 0 : priority, Set.copyOf(requires),
+        maxSteps == null ? Workflow.DEFAULT_MAX_STEPS : maxSteps, login);
+  }
+
+  /**
+   * The login sub-flow: browser steps run in order when a step finds the login page ({@code when}) instead of its
+   * target. They may use the job's input and {@code ${env:…}}, not other steps' outputs: they run at any point.
+   */
+  private Workflow.LoginFlow parseLogin(Object value, String where, Problems problems) {
+    if (!(value instanceof JsonObject json)) {
+      problems.add(where, "must be an object like {\"when\": {\"urlContains\": \"/login\"}, \"steps\": [...]}");
+      return null;
+    }
+    for (String key : json.fieldNames()) if (!key.equals("when") && !key.equals("steps")) problems.add(where + "." + key, "unknown field");
+    JsonObject when = json.getValue("when") instanceof JsonObject w ? w : null;
+    if (when == null || when.fieldNames().stream().noneMatch(GOAL_FIELDS::contains)) {
+      problems.add(where + ".when", "must say how to recognise the login page: selector, urlContains or textPresent");
+    } else {
+      for (String key : when.fieldNames()) {
+        if (!GOAL_FIELDS.contains(key)) problems.add(where + ".when." + key, "unknown field");
+        else if (!(when.getValue(key) instanceof String)) problems.add(where + ".when." + key, "must be a string");
+      }
+    }
+    List<StepSpec> steps = new ArrayList<>();
+    if (!(json.getValue("steps") instanceof JsonArray arr) || arr.isEmpty() || arr.size() > MAX_LOGIN_STEPS) {
+      problems.add(where + ".steps", "must be a list of 1 to " + MAX_LOGIN_STEPS + " browser steps");
+    } else {
+      for (int i = 0; i < arr.size(); i++) {
+        String at = where + ".steps[" + i + "]";
+        if (!(arr.getValue(i) instanceof JsonObject s)) {
+          problems.add(at, "must be an object");
+          continue;
+        }
+        StepSpec spec = parseStep(s, at, problems);
+        if (spec == null) continue;
+        if (!spec.type().startsWith("browser.")) problems.add(at + ".type", "a login step must be a browser step, not '" + spec.type() + "'");
+        if (!spec.needs().isEmpty()) problems.add(at + ".needs", "login steps run in order; they take no needs");
+        for (String ref : Interpolator.references(spec.with())) {
+          String wrong = Interpolator.malformed(ref, SCHEMES);
+          if (wrong != null) problems.add(at + ".with", "${" + ref + "}: " + wrong);
+          else if (ref.startsWith("steps.")) problems.add(at + ".with", "${" + ref + "}: a login step may use the input and env, not other steps' outputs");
+        }
+        steps.add(spec);
+      }
+    }
+    return when == null ? null : new Workflow.LoginFlow(when.copy(), List.copyOf(steps));
   }
 
   private StepSpec parseStep(JsonObject s, String at, Problems problems) {

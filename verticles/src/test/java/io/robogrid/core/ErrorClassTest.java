@@ -39,7 +39,7 @@ class ErrorClassTest {
 
   @ParameterizedTest
   @EnumSource(value = ErrorClass.class, names = {"INVALID_URL", "ACCESS_DENIED", "UNEXPECTED_STATUS", "BAD_WORKFLOW",
-      "BAD_REFERENCE", "FAILED", "CANCELLED"})
+      "BAD_REFERENCE", "FAILED", "CANCELLED", "SITE_DOWN", "LOOP_DETECTED", "MAX_STEPS_EXCEEDED"})
   void deterministicFailuresAreNotRecoverable(ErrorClass c) {
     assertFalse(c.recoverable(), c.name());
   }

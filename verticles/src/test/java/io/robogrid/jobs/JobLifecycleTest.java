@@ -140,7 +140,7 @@ class JobLifecycleTest {
   @Test
   void failureWithoutAnErrorIsRecordedAsUnknown() {
     JobRecord job = running();
-    finish(job, new Outcome(Outcome.Kind.FAILED, null, null, null));
+    finish(job, new Outcome(Outcome.Kind.FAILED, null, null, null, null, null));
     assertEquals(JobState.RETRY_WAIT, job.state);
     assertEquals(1, job.failures);
     assertTrue(job.error != null && "UNKNOWN".equals(job.error.getString("code")), "job.error = " + job.error);

@@ -235,10 +235,10 @@ class JobStoreTest {
       ids.add(0, submit(1, "1s", clock.instant(), 0).id);
       clock.advance(Duration.ofMillis(10));
     }
-    List<JobRecord> first = Await.result(store.list(new JobQuery(null, null, 3, null, null)));
+    List<JobRecord> first = Await.result(store.list(new JobQuery(null, null, 3, null, null, false)));
     assertEquals(ids.subList(0, 3), first.stream().map(j -> j.id).toList());
     JobRecord last = first.get(2);
-    List<JobRecord> rest = Await.result(store.list(new JobQuery(JobState.QUEUED, "r", 3, last.createdAt, last.id)));
+    List<JobRecord> rest = Await.result(store.list(new JobQuery(JobState.QUEUED, "r", 3, last.createdAt, last.id, false)));
     assertEquals(ids.subList(3, 5), rest.stream().map(j -> j.id).toList());
 
     List<JobEvent> all = Await.result(store.events(0, null, 100));

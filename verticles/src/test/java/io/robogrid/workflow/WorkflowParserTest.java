@@ -251,4 +251,51 @@ class WorkflowParserTest {
     assertSomeProblemContains("(b).with", "${evn:HOME:-x}", "unknown reference scheme 'evn:'");
     org.junit.jupiter.api.Assertions.assertEquals(3, problems.items().size(), problems.items().toString());
   }
+
+  @Test
+  void aSelectorMayBeAListOfAlternativesButNotAnEmptyOne() {
+    Workflow wf = parse("""
+        {"steps": [{"id": "b", "type": "browser.click", "with": {"selector": ["#buy", "text=Buy now"], "until": {"urlContains": "/done"}, "maxRepeats": 5}}]}""");
+    assertEquals(List.of(), problems.items());
+    assertEquals(Set.of("browser"), wf.requires());
+    parse("""
+        {"steps": [{"id": "b", "type": "browser.click", "with": {"selector": []}}, {"id": "c", "type": "browser.fill", "with": {"selector": [1], "value": "x"}},
+                   {"id": "d", "type": "browser.click", "with": {"selector": "#x", "until": {}, "page": "a b"}}]}""");
+    assertEquals(List.of(
+        "workflow.steps[0] (b).with.selector: must be a selector or a list of 1 to 10 selectors",
+        "workflow.steps[1] (c).with.selector: must be a selector or a list of 1 to 10 selectors",
+        "workflow.steps[2] (d).with.page: must be a page name (letters, digits, '_', '-')",
+        "workflow.steps[2] (d).with.until: needs at least one goal indicator: selector, urlContains, textPresent"), problems.items());
+  }
+
+  @Test
+  void aLoginSubFlowAndMaxStepsAreParsedAndKeptWithTheWorkflow() {
+    Workflow wf = parse("""
+        {"maxSteps": 50, "login": {"when": {"urlContains": "/login"}, "steps": [
+           {"id": "user", "type": "browser.fill", "with": {"selector": "#user", "value": "${input.user}"}},
+           {"id": "go", "type": "browser.click", "with": {"selector": "text=Sign in"}}]},
+         "steps": [{"id": "a", "type": "log", "with": {"message": "x"}}]}""");
+    assertEquals(List.of(), problems.items());
+    assertEquals(50, wf.maxSteps());
+    assertEquals(List.of("user", "go"), wf.login().steps().stream().map(StepSpec::id).toList());
+    assertTrue(wf.requires().contains("browser"), "logging in takes a browser");
+    Workflow again = parse(wf.toJson().encode());
+    assertEquals(wf.toJson(), again.toJson(), "a job's snapshot keeps them");
+    assertEquals(Workflow.DEFAULT_MAX_STEPS, parse("{\"steps\": [{\"id\": \"a\", \"type\": \"log\", \"with\": {\"message\": \"x\"}}]}").maxSteps());
+  }
+
+  @Test
+  void aLoginSubFlowTakesOnlyBrowserStepsInOrderAndAWayToRecogniseTheLoginPage() {
+    parse("""
+        {"maxSteps": 0, "login": {"when": {"title": "x"}, "steps": [
+           {"id": "h", "type": "http", "with": {"url": "http://x"}},
+           {"id": "b", "type": "browser.click", "needs": ["h"], "with": {"selector": "#a", "x": "${steps.h.output.body}"}}]},
+         "steps": [{"id": "a", "type": "log", "with": {"message": "x"}}]}""");
+    assertEquals(List.of(
+        "workflow.maxSteps: must be a whole number from 1 to 100000",
+        "workflow.login.when: must say how to recognise the login page: selector, urlContains or textPresent",
+        "workflow.login.steps[0].type: a login step must be a browser step, not 'http'",
+        "workflow.login.steps[1].needs: login steps run in order; they take no needs",
+        "workflow.login.steps[1].with: ${steps.h.output.body}: a login step may use the input and env, not other steps' outputs"), problems.items());
+  }
 }

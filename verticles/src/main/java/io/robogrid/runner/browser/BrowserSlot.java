@@ -81,7 +81,7 @@ final class BrowserSlot {
         throw e;
       }
       jobs++;
-      return new BrowserSession(this, index, context, page);
+      return new BrowserSession(this, index, context, page, options.actionTimeout().toMillis());
     });
   }
 

@@ -10,32 +10,59 @@ import io.robogrid.core.ErrorClass;
 import io.robogrid.core.StepFailure;
 import io.robogrid.runner.StepContext;
 import io.robogrid.runner.StepExecutor;
+import io.robogrid.runner.browser.BrowserJob;
+import io.robogrid.workflow.StepSpec;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
- * The {@code browser.*} steps, run on the job's own page in its leased browser slot (on the slot's thread, never
- * on an event loop). Playwright's failures are classified so that the retry policy can tell a missing element or
- * a slow page (worth retrying) from an invalid URL or a refused login (not).
+ * The {@code browser.*} steps, run on one of the job's pages in its leased browser slot (on the slot's thread, never
+ * on an event loop). A failed action is classified, and the usual web failures are worked around before the step
+ * gives up: a missing element is waited for, a page that timed out is reloaded, a modal dialog in the way is closed,
+ * a 429 is backed off from, and the login page found instead of the target runs the robot's {@code login} sub-flow.
+ * What cannot help (site down, access denied, invalid URL, a crashed browser) ends the step at once.
  */
 public final class BrowserStep implements StepExecutor {
-  /** The step types, by the name workflows use. */
+  /** The step types, by the name workflows use; {@code changesPage} ones count for loop detection. */
   public enum Action {
-    GOTO("browser.goto"), CLICK("browser.click"), FILL("browser.fill"), PRESS("browser.press"), SELECT("browser.select"),
-    CHECK("browser.check"), EXTRACT("browser.extract"), WAIT_FOR("browser.waitFor"), ASSERT("browser.assert"), EVALUATE("browser.evaluate"),
-    SCREENSHOT("browser.screenshot");
+    GOTO("browser.goto", true), CLICK("browser.click", true), FILL("browser.fill", true), PRESS("browser.press", true),
+    SELECT("browser.select", true), CHECK("browser.check", true), EXTRACT("browser.extract", false), WAIT_FOR("browser.waitFor", false),
+    ASSERT("browser.assert", false), EVALUATE("browser.evaluate", false), SCREENSHOT("browser.screenshot", false);
 
     public final String type;
+    final boolean changesPage;
 
-    Action(String type) {
+    Action(String type, boolean changesPage) {
       this.type = type;
+      this.changesPage = changesPage;
+    }
+
+    static Action of(String type) {
+      for (Action a : values()) if (a.type.equals(type)) return a;
+      throw new StepFailure(ErrorClass.BAD_WORKFLOW, "no browser step type '" + type + "'");
     }
   }
+
+  /** Tries of a step's action, the first one included, before its failure goes to the step's own retry policy. */
+  static final int MAX_TRIES = 4;
+  /** An alternative that is on the page but does not work within this is passed over for the next one. */
+  static final long ALTERNATIVE_WAIT_MS = 2_000;
+  /** How long the {@code until} goal of a repeated action may take to show after each repeat. */
+  static final long UNTIL_WAIT_MS = 1_000;
+  static final int DEFAULT_MAX_REPEATS = 20;
+  static final long MAX_BACKOFF_MS = 30_000;
+  /** What counts as a modal dialog, and what closes one. */
+  static final String MODAL = "dialog[open], [role=dialog], [role=alertdialog], [aria-modal=true]";
+  static final String MODAL_CLOSERS = "[aria-label*=close i], [data-dismiss], [data-bs-dismiss], .close, .btn-close,"
+      + " button:text-matches('^\\\\s*(close|×|✕|x|no thanks|not now|dismiss|ok|got it|accept|continue)\\\\s*$', 'i')";
 
   private final Action action;
 
@@ -43,31 +70,183 @@ public final class BrowserStep implements StepExecutor {
     this.action = action;
   }
 
+  /** A 429, with the wait the site asked for ({@code Retry-After} in seconds), or -1 when it did not say. */
+  static final class RateLimited extends StepFailure {
+    final long retryAfterMs;
+
+    RateLimited(String message, long retryAfterMs) {
+      super(ErrorClass.RATE_LIMITED, message);
+      this.retryAfterMs = retryAfterMs;
+    }
+  }
+
+  private enum Obstacle { LOGIN_PAGE, MODAL, NONE }
+
   @Override
   public Future<JsonObject> execute(StepContext ctx) {
     if (ctx.browser() == null) {
       return Future.failedFuture(new StepFailure(ErrorClass.BAD_WORKFLOW, action.type + " needs a browser: the job holds no browser slot"));
     }
-    JsonObject with = ctx.with();
-    return ctx.browser().run(ctx.vertx(), page -> act(page, with, ctx)).recover(e -> {
+    return tryAction(ctx, 1).recover(e -> {
       StepFailure failure = classify(e);
-      if (failure.errorClass() == ErrorClass.BROWSER_CRASHED) return Future.failedFuture(failure);
+      if (failure.errorClass() == ErrorClass.BROWSER_CRASHED || ctx.cancellation().isCancelled()) return Future.failedFuture(failure);
       return keepFailedPage(ctx).transform(ignored -> Future.failedFuture(failure));
     });
+  }
+
+  private Future<JsonObject> tryAction(StepContext ctx, int tryNo) {
+    BrowserJob job = ctx.browser();
+    if (tryNo > 1) {
+      try {
+        ctx.budget().spend(action.type + " of step " + ctx.stepId() + " (try " + tryNo + " after a recovery)");
+      } catch (StepFailure f) {
+        return Future.failedFuture(f);
+      }
+    }
+    return job.session().call(ctx.vertx(), () -> perform(ctx, job)).recover(e -> {
+      StepFailure failure = classify(e);
+      if (ctx.cancellation().isCancelled() || tryNo >= MAX_TRIES) return Future.failedFuture(failure);
+      return recover(ctx, failure, tryNo).compose(v -> tryAction(ctx, tryNo + 1));
+    });
+  }
+
+  // ---- recovery (on the run's event loop; page work goes to the slot's thread)
+
+  /** Works around {@code failure} so that the action can be tried again; fails with it when nothing can help. */
+  private Future<Void> recover(StepContext ctx, StepFailure failure, int tryNo) {
+    BrowserJob job = ctx.browser();
+    String pageName = ctx.with().getString("page");
+    switch (failure.errorClass()) {
+      case RATE_LIMITED -> {
+        long wait = failure instanceof RateLimited r && r.retryAfterMs >= 0 ? Math.min(r.retryAfterMs, MAX_BACKOFF_MS)
+            : Math.min(MAX_BACKOFF_MS, 1_000L << (tryNo - 1));
+        ctx.log().log("warn", failure.getMessage() + ": backing off " + wait + " ms, then trying again");
+        job.recovered("rateLimitBackoff");
+        Future<Void> waited = delay(ctx, wait);
+        // a click or a key that submitted a form landed on the 429 page: go back to the form before trying again
+        return action == Action.GOTO ? waited : waited.compose(v -> job.session().call(ctx.vertx(), () -> {
+          job.session().page(pageName).goBack();
+          return null;
+        }));
+      }
+      case ELEMENT_NOT_FOUND, PAGE_TIMEOUT -> {
+        return job.session().call(ctx.vertx(), () -> obstacle(job, job.session().page(pageName))).compose(obstacle -> switch (obstacle) {
+          case LOGIN_PAGE -> login(ctx, failure);
+          case MODAL -> job.session().call(ctx.vertx(), () -> closeModal(job.session().page(pageName))).map(how -> {
+            ctx.log().log("warn", "a modal dialog was in the way (" + failure.getMessage() + "): " + how + ", trying again");
+            job.recovered("modalClosed");
+            return (Void) null;
+          });
+          case NONE -> {
+            if (failure.errorClass() == ErrorClass.PAGE_TIMEOUT) {
+              ctx.log().log("warn", failure.getMessage() + ": reloading the page, then trying again");
+              job.recovered("reload");
+              yield job.session().call(ctx.vertx(), () -> {
+                job.session().page(pageName).reload();
+                return (Void) null;
+              });
+            }
+            long wait = 250L * tryNo;
+            ctx.log().log("warn", failure.getMessage() + ": waiting " + wait + " ms, then trying again");
+            job.recovered("waitAndRetry");
+            yield delay(ctx, wait);
+          }
+        });
+      }
+      default -> {
+        return Future.failedFuture(failure);
+      }
+    }
+  }
+
+  /** Slot thread: what stands between the step and its target, as far as can be seen now. */
+  private static Obstacle obstacle(BrowserJob job, Page page) {
+    if (job.login() != null && !job.inLogin() && holdsNow(page, job.login().when())) return Obstacle.LOGIN_PAGE;
+    if (page.locator(MODAL).filter(new Locator.FilterOptions().setVisible(true)).count() > 0) return Obstacle.MODAL;
+    return Obstacle.NONE;
+  }
+
+  /** Slot thread: closes the visible modal dialog by its close button, or with Escape; says how. */
+  private static String closeModal(Page page) {
+    Locator modal = page.locator(MODAL).filter(new Locator.FilterOptions().setVisible(true)).first();
+    Locator closer = modal.locator(MODAL_CLOSERS).filter(new Locator.FilterOptions().setVisible(true)).first();
+    String how;
+    if (closer.count() > 0) {
+      how = "closed it with its '" + closer.innerText().strip() + "' button";
+      closer.click(new Locator.ClickOptions().setTimeout(ALTERNATIVE_WAIT_MS));
+    } else {
+      how = "closed it with Escape";
+      page.keyboard().press("Escape");
+    }
+    try {
+      modal.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.HIDDEN).setTimeout(ALTERNATIVE_WAIT_MS));
+    } catch (TimeoutError e) {
+      throw new StepFailure(ErrorClass.ELEMENT_NOT_FOUND, "a modal dialog is in the way on " + page.url() + " and did not close");
+    }
+    return how;
+  }
+
+  /** Runs the robot's login sub-flow, then checks that the login page is gone. */
+  private Future<Void> login(StepContext ctx, StepFailure failure) {
+    BrowserJob job = ctx.browser();
+    if (!job.beginLogin()) return Future.failedFuture(failure);
+    ctx.log().log("warn", "found the login page instead of the step's target (" + failure.getMessage() + "): running the login sub-flow");
+    job.recovered("login");
+    Future<Void> chain = Future.succeededFuture();
+    for (StepSpec s : job.login().steps()) {
+      chain = chain.compose(v -> {
+        StepContext sub = new StepContext(ctx.vertx(), ctx.jobId(), ctx.attempt(), "login." + s.id(), s.type(), 1, ctx.resolver().apply(s.with()),
+            ctx.cancellation(), ctx.log(), job, ctx.artifacts(), ctx.budget(), ctx.resolver());
+        try {
+          ctx.budget().spend("login step " + s.id());
+        } catch (StepFailure f) {
+          return Future.failedFuture(f);
+        }
+        return new BrowserStep(Action.of(s.type())).execute(sub).recover(e -> Future.failedFuture(
+            new StepFailure(StepFailure.of(e).errorClass(), "login step " + s.id() + " failed: " + e.getMessage()))).mapEmpty();
+      });
+    }
+    String pageName = ctx.with().getString("page");
+    return chain.compose(v -> job.session().call(ctx.vertx(), () -> holdsNow(job.session().page(pageName), job.login().when())))
+        .<Void>compose(still -> still ? Future.failedFuture(new StepFailure(ErrorClass.ACCESS_DENIED,
+            "the login sub-flow ran, but the login page is still shown: the site did not accept the login")) : Future.succeededFuture())
+        .eventually(() -> {
+          job.endLogin();
+          return Future.succeededFuture();
+        });
+  }
+
+  /** A timer that a cancel (job ended, step timed out) cuts short. */
+  private static Future<Void> delay(StepContext ctx, long ms) {
+    Promise<Void> done = Promise.promise();
+    long timer = ctx.vertx().setTimer(Math.max(1, ms), t -> done.tryComplete());
+    ctx.cancellation().onCancel(() -> {
+      ctx.vertx().cancelTimer(timer);
+      done.tryFail(new StepFailure(ErrorClass.CANCELLED, String.valueOf(ctx.cancellation().reason())));
+    });
+    return done.future();
   }
 
   /** A screenshot and the HTML of the page as the step failed on it, kept with the job; never fails itself. */
   private static Future<Void> keepFailedPage(StepContext ctx) {
     String base = ctx.stepId() + "-attempt" + ctx.attempt() + "-try" + ctx.tries() + "-failure";
-    return ctx.browser().run(ctx.vertx(), page -> {
+    String pageName = ctx.with().getString("page");
+    return ctx.browser().session().call(ctx.vertx(), () -> {
+      Page page = ctx.browser().session().page(pageName);
       ctx.artifacts().save(base + ".png", "image/png", page.screenshot());
       ctx.artifacts().save(base + ".html", "text/html; charset=utf-8", page.content().getBytes(StandardCharsets.UTF_8));
       return (Void) null;
     }).otherwiseEmpty();
   }
 
-  private JsonObject act(Page page, JsonObject with, StepContext ctx) {
-    String selector = with.getString("selector");
+  // ---- the actions (on the slot's thread)
+
+  private JsonObject perform(StepContext ctx, BrowserJob job) {
+    job.watchPages();
+    JsonObject with = ctx.with();
+    Page page = job.session().page(with.getString("page"));
+    job.beforeAction();
+    long timeout = job.session().actionTimeoutMs();
     return switch (action) {
       case GOTO -> {
         String url = String.valueOf(with.getValue("url"));
@@ -76,47 +255,54 @@ public final class BrowserStep implements StepExecutor {
           throw new StepFailure(ErrorClass.INVALID_URL, "not an http://, https:// or data: URL: " + url);
         }
         Response r = page.navigate(url);
-        int status = r == null ? 0 : r.status();
-        if (status == 429) throw new StepFailure(ErrorClass.RATE_LIMITED, "the site answered 429 Too Many Requests");
-        if (status == 401 || status == 403) throw new StepFailure(ErrorClass.ACCESS_DENIED, "the site answered " + status);
-        if (status >= 500) throw new StepFailure(ErrorClass.HTTP_5XX, "the site answered " + status);
-        yield new JsonObject().put("url", page.url()).put("status", status).put("title", page.title());
+        answered(r);
+        job.acted(page, "goto " + url);
+        yield new JsonObject().put("url", page.url()).put("status", r == null ? 0 : r.status()).put("title", page.title());
       }
-      case CLICK -> {
-        page.click(selector);
-        yield new JsonObject();
+      case CLICK -> repeated(ctx, job, page, (sel, t) -> page.click(sel, new Page.ClickOptions().setTimeout(t)));
+      case PRESS -> repeated(ctx, job, page, (sel, t) -> page.press(sel, with.getString("key"), new Page.PressOptions().setTimeout(t)));
+      case FILL -> changed(job, page, with, target(ctx, job, page, with.getValue("selector"),
+          (sel, t) -> page.fill(sel, String.valueOf(with.getValue("value")), new Page.FillOptions().setTimeout(t))));
+      case CHECK -> changed(job, page, with, target(ctx, job, page, with.getValue("selector"),
+          (sel, t) -> page.check(sel, new Page.CheckOptions().setTimeout(t))));
+      case SELECT -> {
+        List<String> selected = new ArrayList<>();
+        String used = target(ctx, job, page, with.getValue("selector"), (sel, t) -> {
+          selected.clear();
+          selected.addAll(page.selectOption(sel, String.valueOf(with.getValue("value")), new Page.SelectOptionOptions().setTimeout(t)));
+        });
+        yield changed(job, page, with, used).put("selected", new JsonArray(selected));
       }
-      case FILL -> {
-        page.fill(selector, String.valueOf(with.getValue("value")));
-        yield new JsonObject();
+      case EXTRACT -> {
+        boolean all = with.getBoolean("all", false);
+        String used = all ? firstPresent(page, with.getValue("selector"))
+            : target(ctx, job, page, with.getValue("selector"), (sel, t) -> page.locator(sel).first().waitFor(new Locator.WaitForOptions().setTimeout(t)));
+        yield withSelector(extract(page.locator(used), with.getString("attribute"), all), with, used);
       }
-      case PRESS -> {
-        page.press(selector, with.getString("key"));
-        yield new JsonObject();
-      }
-      case SELECT -> new JsonObject().put("selected", new JsonArray(page.selectOption(selector, String.valueOf(with.getValue("value")))));
-      case CHECK -> {
-        page.check(selector);
-        yield new JsonObject();
-      }
-      case EXTRACT -> extract(page.locator(selector), with.getString("attribute"), with.getBoolean("all", false));
-      case ASSERT -> goalReached(page, with);
       case WAIT_FOR -> {
+        Object selector = with.getValue("selector");
         if (selector != null) {
-          String state = with.getString("state", "visible");
-          page.waitForSelector(selector, new Page.WaitForSelectorOptions().setState(WaitForSelectorState.valueOf(state.toUpperCase(Locale.ROOT))));
+          WaitForSelectorState state = WaitForSelectorState.valueOf(with.getString("state", "visible").toUpperCase(Locale.ROOT));
+          if (state == WaitForSelectorState.HIDDEN || state == WaitForSelectorState.DETACHED) {
+            // gone under every one of its names
+            for (String sel : alternatives(selector)) page.waitForSelector(sel, new Page.WaitForSelectorOptions().setState(state).setTimeout(timeout));
+          } else {
+            String used = target(ctx, job, page, selector, (sel, t) -> page.waitForSelector(sel, new Page.WaitForSelectorOptions().setState(state).setTimeout(t)));
+            yield withSelector(new JsonObject().put("url", page.url()), with, used);
+          }
         } else if (with.getString("url") != null) {
-          page.waitForURL(with.getString("url"));
+          page.waitForURL(with.getString("url"), new Page.WaitForURLOptions().setTimeout(timeout));
         } else {
-          page.getByText(with.getString("text")).first().waitFor();
+          page.getByText(with.getString("text")).first().waitFor(new Locator.WaitForOptions().setTimeout(timeout));
         }
         yield new JsonObject().put("url", page.url());
       }
+      case ASSERT -> goalReached(page, with, timeout);
       case EVALUATE -> new JsonObject().put("value", Json.decodeValue(Json.encode(page.evaluate(with.getString("script")))));
       case SCREENSHOT -> {
-        byte[] png = page.screenshot(new Page.ScreenshotOptions().setFullPage(with.getBoolean("fullPage", false)));
         String name = String.valueOf(with.getValue("name"));
         if (!name.matches("[A-Za-z0-9._-]{1,100}")) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "screenshot name '" + name + "' is not a file name");
+        byte[] png = page.screenshot(new Page.ScreenshotOptions().setFullPage(with.getBoolean("fullPage", false)));
         name += ".png";
         ctx.artifacts().save(name, "image/png", png);
         yield new JsonObject().put("artifact", name).put("size", png.length);
@@ -125,20 +311,177 @@ public final class BrowserStep implements StepExecutor {
   }
 
   /**
-   * The goal indicators a run checks before it counts as done: an element visible, the URL containing a string, a
-   * text present; each given one must hold within the action timeout.
+   * A click or key press, repeated while it has an {@code until} goal that does not hold yet (a "next" button, a "load
+   * more" link), at most {@code maxRepeats} times; with {@code opensPage}, the popup it opens becomes that page.
    */
-  private static JsonObject goalReached(Page page, JsonObject with) {
-    String selector = with.getString("selector"), url = with.getString("urlContains"), text = with.getString("textPresent");
+  private JsonObject repeated(StepContext ctx, BrowserJob job, Page page, BiConsumer<String, Long> act) {
+    JsonObject with = ctx.with();
+    JsonObject until = with.getJsonObject("until");
+    int max = with.getInteger("maxRepeats", DEFAULT_MAX_REPEATS);
+    String opens = with.getString("opensPage");
+    String used;
+    int times = 0;
+    while (true) {
+      if (++times > 1) ctx.budget().spend(action.type + " of step " + ctx.stepId() + " (repeat " + times + ")");
+      job.beforeAction();
+      if (opens != null) {
+        String[] chosen = new String[1];
+        Page popup = page.waitForPopup(() -> chosen[0] = target(ctx, job, page, with.getValue("selector"), act));
+        popup.waitForLoadState();
+        job.session().adopt(opens, popup);
+        used = chosen[0];
+      } else {
+        used = target(ctx, job, page, with.getValue("selector"), act);
+      }
+      answered(job.navigation());
+      job.acted(page, action.type + " " + used);
+      if (until == null || holds(page, until, UNTIL_WAIT_MS)) break;
+      if (times >= max) {
+        throw new StepFailure(ErrorClass.LOOP_DETECTED, action.type + " " + used + " was repeated " + max + " times (maxRepeats) on "
+            + page.url() + " and the goal (" + describe(until) + ") never showed");
+      }
+    }
+    JsonObject out = withSelector(new JsonObject().put("url", page.url()), with, used);
+    if (until != null) out.put("repeats", times);
+    if (opens != null) out.put("opened", opens);
+    return out;
+  }
+
+  /** After an action that can change the page: a navigation it caused must have been answered well; loop detection. */
+  private JsonObject changed(BrowserJob job, Page page, JsonObject with, String used) {
+    answered(job.navigation());
+    job.acted(page, action.type + " " + used);
+    return withSelector(new JsonObject(), with, used);
+  }
+
+  /** The answer a page navigation got: 429 is worth a backoff; refused access and a site answering 5xx are not. */
+  private static void answered(Response r) {
+    if (r == null) return;
+    int status = r.status();
+    if (status == 429) {
+      String after = r.headerValue("retry-after");
+      long ms = after != null && after.strip().matches("\\d{1,6}") ? Long.parseLong(after.strip()) * 1000 : -1;
+      throw new RateLimited("the site answered 429 Too Many Requests (" + r.url() + ")", ms);
+    }
+    if (status == 401 || status == 403) throw new StepFailure(ErrorClass.ACCESS_DENIED, "the site answered " + status + " (" + r.url() + ")");
+    if (status >= 500) throw new StepFailure(ErrorClass.SITE_DOWN, "the site answered " + status + " (" + r.url() + ")");
+  }
+
+  /**
+   * Runs {@code act} with the step's selector and returns the selector it used. A list of alternatives is tried in
+   * order, the path cache's choice for this step on this site first: those on the page now, each but the last given
+   * {@value #ALTERNATIVE_WAIT_MS} ms (one that is there but hidden or disabled must not use up the step's time); when
+   * none is there yet, the first to show up. Which one worked, and how long finding it took, goes to the path.
+   */
+  private String target(StepContext ctx, BrowserJob job, Page page, Object selector, BiConsumer<String, Long> act) {
+    long timeout = job.session().actionTimeoutMs();
+    if (!(selector instanceof JsonArray)) {
+      act.accept(String.valueOf(selector), timeout);
+      return String.valueOf(selector);
+    }
+    List<String> alternatives = alternatives(selector);
+    String site = BrowserJob.site(page.url());
+    BrowserJob.Choice cached = job.cached(site, ctx.stepId());
+    List<String> order = new ArrayList<>();
+    if (cached != null && alternatives.contains(cached.selector())) order.add(cached.selector());
+    for (String a : alternatives) if (!order.contains(a)) order.add(a);
+    long t0 = System.nanoTime();
+    PlaywrightException last = null;
+    List<String> present = order.stream().filter(a -> page.locator(a).count() > 0).toList();
+    for (int i = 0; i < present.size(); i++) {
+      try {
+        act.accept(present.get(i), i == present.size() - 1 ? timeout : Math.min(timeout, ALTERNATIVE_WAIT_MS));
+        return chosen(ctx, job, site, alternatives, present.get(i), t0);
+      } catch (TimeoutError e) {
+        last = e;
+      }
+    }
+    Locator any = null;
+    for (String a : order) any = any == null ? page.locator(a) : any.or(page.locator(a));
     try {
-      if (selector != null) page.locator(selector).first().waitFor();
-      if (url != null) page.waitForURL(u -> u.contains(url));
-      if (text != null) page.getByText(text).first().waitFor();
+      any.first().waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.ATTACHED).setTimeout(timeout));
     } catch (TimeoutError e) {
-      throw new StepFailure(ErrorClass.ELEMENT_NOT_FOUND, "goal not reached on " + page.url() + ": "
-          + (selector != null ? "selector " + selector : "") + (url != null ? " url containing " + url : "") + (text != null ? " text '" + text + "'" : ""));
+      throw new StepFailure(ErrorClass.ELEMENT_NOT_FOUND, "none of the " + alternatives.size() + " selectors worked on " + page.url()
+          + ": " + String.join(" | ", alternatives) + (last == null ? "" : " (" + summary(last) + ")"));
+    }
+    for (String a : order) {
+      if (!present.contains(a) && page.locator(a).count() > 0) {
+        act.accept(a, timeout);
+        return chosen(ctx, job, site, alternatives, a, t0);
+      }
+    }
+    throw new StepFailure(ErrorClass.ELEMENT_NOT_FOUND, "none of the " + alternatives.size() + " selectors worked on " + page.url()
+        + ": " + String.join(" | ", alternatives));
+  }
+
+  private static String chosen(StepContext ctx, BrowserJob job, String site, List<String> alternatives, String used, long t0) {
+    job.resolvedPath(site, ctx.stepId(), used, alternatives.indexOf(used), (System.nanoTime() - t0) / 1_000_000);
+    return used;
+  }
+
+  private static List<String> alternatives(Object selector) {
+    return selector instanceof JsonArray a ? a.stream().map(String::valueOf).toList() : List.of(String.valueOf(selector));
+  }
+
+  /** The first alternative on the page now, or the first of all (for a read that may find nothing). */
+  private static String firstPresent(Page page, Object selector) {
+    List<String> all = alternatives(selector);
+    return all.stream().filter(a -> page.locator(a).count() > 0).findFirst().orElse(all.get(0));
+  }
+
+  /** A step given alternatives says in its output which one it used. */
+  private static JsonObject withSelector(JsonObject out, JsonObject with, String used) {
+    if (with.getValue("selector") instanceof JsonArray) out.put("selector", used);
+    return out;
+  }
+
+  /**
+   * The goal indicators a run checks before it counts as done: an element visible (any of a list), the URL containing
+   * a string, a text present; each given one must hold within {@code timeout}.
+   */
+  private static JsonObject goalReached(Page page, JsonObject goal, long timeout) {
+    Object selector = goal.getValue("selector");
+    String url = goal.getString("urlContains"), text = goal.getString("textPresent");
+    try {
+      if (selector != null) anyOf(page, selector).first().waitFor(new Locator.WaitForOptions().setTimeout(timeout));
+      if (url != null) page.waitForURL(u -> u.contains(url), new Page.WaitForURLOptions().setTimeout(timeout));
+      if (text != null) page.getByText(text).first().waitFor(new Locator.WaitForOptions().setTimeout(timeout));
+    } catch (TimeoutError e) {
+      throw new StepFailure(ErrorClass.ELEMENT_NOT_FOUND, "goal not reached on " + page.url() + ": " + describe(goal));
     }
     return new JsonObject().put("url", page.url());
+  }
+
+  private static boolean holds(Page page, JsonObject goal, long timeout) {
+    try {
+      goalReached(page, goal, timeout);
+      return true;
+    } catch (StepFailure e) {
+      return false;
+    }
+  }
+
+  /** The goal as it is now, without waiting. */
+  private static boolean holdsNow(Page page, JsonObject goal) {
+    Object selector = goal.getValue("selector");
+    String url = goal.getString("urlContains"), text = goal.getString("textPresent");
+    return (selector == null || anyOf(page, selector).first().isVisible())
+        && (url == null || page.url().contains(url))
+        && (text == null || page.getByText(text).first().isVisible());
+  }
+
+  private static Locator anyOf(Page page, Object selector) {
+    Locator any = null;
+    for (String a : alternatives(selector)) any = any == null ? page.locator(a) : any.or(page.locator(a));
+    return any;
+  }
+
+  private static String describe(JsonObject goal) {
+    List<String> parts = new ArrayList<>();
+    if (goal.getValue("selector") != null) parts.add("selector " + String.join(" | ", alternatives(goal.getValue("selector"))));
+    if (goal.getString("urlContains") != null) parts.add("url containing " + goal.getString("urlContains"));
+    if (goal.getString("textPresent") != null) parts.add("text '" + goal.getString("textPresent") + "'");
+    return String.join(", ", parts);
   }
 
   private static JsonObject extract(Locator found, String attribute, boolean all) {
@@ -148,7 +491,6 @@ public final class BrowserStep implements StepExecutor {
       return new JsonObject().put("values", new JsonArray(values)).put("count", values.size());
     }
     Locator first = found.first();
-    first.waitFor();
     int count = found.count();
     return attribute == null ? new JsonObject().put("text", first.textContent().strip()).put("count", count)
         : new JsonObject().put("value", first.getAttribute(attribute)).put("count", count);
@@ -164,7 +506,14 @@ public final class BrowserStep implements StepExecutor {
         return new StepFailure(ErrorClass.BROWSER_CRASHED, message);
       }
       if (message.contains("invalid URL") || message.contains("ERR_INVALID_URL")) return new StepFailure(ErrorClass.INVALID_URL, message);
+      // nobody answers at that address: the site is down (or the URL is wrong); trying again at once will not help
+      if (message.contains("ERR_CONNECTION_REFUSED") || message.contains("ERR_NAME_NOT_RESOLVED") || message.contains("ERR_ADDRESS_UNREACHABLE")) {
+        return new StepFailure(ErrorClass.SITE_DOWN, message);
+      }
       if (message.contains("net::ERR_")) return new StepFailure(ErrorClass.CONNECTION_FAILED, message);
+      if (message.contains("Timeout") && message.contains("exceeded")) {
+        return new StepFailure(action == Action.GOTO ? ErrorClass.PAGE_TIMEOUT : ErrorClass.ELEMENT_NOT_FOUND, message);
+      }
     }
     return new StepFailure(ErrorClass.UNKNOWN, message);
   }
