@@ -234,6 +234,18 @@ class BrowserRecoveryTest {
     assertEquals("INVALID_REQUEST", notFlagged.bodyAsJsonObject().getJsonObject("error").getString("code"));
   }
 
+  /** Free browser units of the test node, as the runner announces them (held cluster locks count as used). */
+  private int freeBrowsers() {
+    for (Object n : grid.get("/api/v1/cluster").bodyAsJsonObject().getJsonArray("nodes")) {
+      JsonObject runner = ((JsonObject) n).getJsonObject("runner");
+      if (runner == null) continue;
+      for (Object c : runner.getJsonArray("capabilities")) {
+        if ("browser".equals(((JsonObject) c).getString("name"))) return ((JsonObject) c).getInteger("free");
+      }
+    }
+    return 0;
+  }
+
   private List<String> openReviews() {
     return grid.get("/api/v1/jobs?review=open").bodyAsJsonObject().getJsonArray("jobs").stream()
         .map(j -> ((JsonObject) j).getString("id")).toList();
@@ -269,5 +281,35 @@ class BrowserRecoveryTest {
     assertEquals("Help centre", result.getJsonObject("title").getString("text"));
     assertEquals("2", result.getJsonObject("qty").getString("text"));
     assertEquals("home", result.getJsonObject("stillHome").getString("text"), "the main page kept its place");
+  }
+
+  @Test
+  void aScriptThatNeverReturnsIsStoppedAndItsSlotIsFreedForTheNextJobs() {
+    JsonObject stuck = run(inline(null,
+        step("open", "browser.goto", new JsonObject().put("url", site + "/home")),
+        step("spin", "browser.evaluate", new JsonObject().put("script", "() => { while (true) {} }"), "open")
+            .put("timeout", "1s")));
+    assertEquals("STEP_TIMEOUT", stuck.getJsonObject("error").getString("code"), stuck.encodePrettily());
+    // the slot's thread is stuck in Playwright until its Chromium is killed; then the runner lets go of the lock
+    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+    while (freeBrowsers() < 2) {
+      assertTrue(System.nanoTime() < deadline, "the stuck job's browser slot was never given back");
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+    // both slots serve jobs again: two at once, each in its own slot
+    JsonObject twoSteps = inline(null, step("open", "browser.goto", new JsonObject().put("url", site + "/home")),
+        step("hold", "wait", new JsonObject().put("duration", "2s"), "open"));
+    String a = grid.submit(twoSteps).getString("id"), b = grid.submit(twoSteps).getString("id");
+    java.util.Set<String> slots = new java.util.HashSet<>();
+    for (String id : List.of(a, b)) {
+      assertEquals("SUCCEEDED", grid.awaitState(id, Duration.ofSeconds(60), "SUCCEEDED", "FAILED").getString("state"));
+      slots.add(grid.events(id).getJsonArray("events").stream().map(JsonObject.class::cast).filter(e -> "lease.taken".equals(e.getString("type")))
+          .findFirst().orElseThrow().getJsonObject("data").getString("resource"));
+    }
+    assertEquals(2, slots.size(), "both slots took a job: " + slots);
   }
 }

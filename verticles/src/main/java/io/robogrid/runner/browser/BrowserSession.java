@@ -16,6 +16,7 @@ import java.util.function.Function;
  * methods marked so may only be called there.
  */
 public final class BrowserSession {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BrowserSession.class);
   public static final String MAIN = "main";
 
   private final BrowserSlot slot;
@@ -74,11 +75,27 @@ public final class BrowserSession {
     pages.values().forEach(listener);
   }
 
-  /** Closes the context (its pages, cookies and storage go with it); never fails. */
+  /**
+   * Closes the context (its pages, cookies and storage go with it); never fails, and always ends: when the slot's
+   * thread is stuck in a call that does not return (a script in an endless loop, a hung renderer), the slot's
+   * Chromium is killed after {@link BrowserSlot#closeWaitMs()}, and the job's lease is not held up for longer than
+   * that again.
+   */
   public Future<Void> close(Vertx vertx) {
-    return slot.<Void>call(vertx, () -> {
+    Future<Void> closed = slot.<Void>call(vertx, () -> {
       context.close();
       return null;
     }).otherwiseEmpty();
+    long wait = slot.closeWaitMs();
+    long watchdog = vertx.setTimer(wait, t -> {
+      if (closed.isComplete()) return;
+      vertx.executeBlocking(slot::kill, false).onSuccess(n -> log.warn("browser slot {}: a call into Chromium did not return within {} ms;"
+          + " killed its {} browser processes", index, wait, n));
+    });
+    return closed.andThen(ar -> vertx.cancelTimer(watchdog)).timeout(2 * wait, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(e -> {
+          log.error("browser slot {}: still busy {} ms after its job ended; its lease is given back, the slot stays blocked", index, 2 * wait);
+          return Future.succeededFuture();
+        });
   }
 }

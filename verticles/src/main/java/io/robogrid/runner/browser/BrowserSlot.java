@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +30,11 @@ final class BrowserSlot {
   private final int index;
   private final BrowserOptions options;
   private final ExecutorService thread;
+  /**
+   * An argument Chromium ignores but keeps on its command line, so that this slot's browser can be found and killed
+   * from outside its thread when a call into it hangs (a script that never returns has no timeout).
+   */
+  private final String marker;
   // confined to the slot's thread
   private Playwright playwright;
   private Browser browser;
@@ -37,6 +43,7 @@ final class BrowserSlot {
   BrowserSlot(int index, BrowserOptions options) {
     this.index = index;
     this.options = options;
+    this.marker = "--robogrid-slot=" + ProcessHandle.current().pid() + "-" + index + "-" + System.nanoTime();
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "robogrid-browser-" + index);
       t.setDaemon(true);
@@ -130,7 +137,7 @@ final class BrowserSlot {
       playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     }
     return playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(options.executable()).setHeadless(true)
-        .setArgs(BrowserOptions.ARGS));
+        .setArgs(java.util.stream.Stream.concat(BrowserOptions.ARGS.stream(), java.util.stream.Stream.of(marker)).toList()));
   }
 
   private void closePlaywright() {
@@ -152,6 +159,22 @@ final class BrowserSlot {
       log.debug("browser slot {}: closing Chromium: {}", index, e.getMessage());
     }
     browser = null;
+  }
+
+  /**
+   * Kills this slot's Chromium from any thread (blocking: a worker's job). A Playwright call stuck in it fails at
+   * once ("browser has been closed"), which frees the slot's thread; the next job launches a new browser.
+   */
+  int kill() {
+    List<ProcessHandle> found = ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false)).toList();
+    found.forEach(ProcessHandle::destroyForcibly);
+    return found.size();
+  }
+
+  /** How long closing a job's context may take before the slot's browser is killed to free it. */
+  long closeWaitMs() {
+    return options.actionTimeout().toMillis() + 5_000;
   }
 
   /** Queues the closing of the browser and the Playwright driver behind the slot's pending work. */
