@@ -124,29 +124,26 @@ public final class BrowserStep implements StepExecutor {
         job.recovered("rateLimitBackoff");
         Future<Void> waited = delay(ctx, wait);
         // a click or a key that submitted a form landed on the 429 page: go back to the form before trying again
-        return action == Action.GOTO ? waited : waited.compose(v -> job.session().call(ctx.vertx(), () -> {
-          job.session().page(pageName).goBack();
-          return null;
-        }));
+        return action == Action.GOTO ? waited : waited.compose(v -> bestEffort(ctx, "going back", () -> job.session().page(pageName).goBack()));
       }
       case ELEMENT_NOT_FOUND, PAGE_TIMEOUT -> {
         return job.session().call(ctx.vertx(), () -> obstacle(job, job.session().page(pageName))).compose(obstacle -> switch (obstacle) {
           case LOGIN_PAGE -> login(ctx, failure);
-          case MODAL -> job.session().call(ctx.vertx(), () -> closeModal(job.session().page(pageName))).map(how -> {
-            ctx.log().log("warn", "a modal dialog was in the way (" + failure.getMessage() + "): " + how + ", trying again");
+          case MODAL -> job.session().call(ctx.vertx(), () -> closeModal(job.session().page(pageName))).transform(ar -> {
+            if (ar.failed()) return Future.failedFuture(failure); // the step failed for its own reason, not the dialog's
+            ctx.log().log("warn", "a modal dialog was in the way (" + failure.getMessage() + "): " + ar.result() + ", trying again");
             job.recovered("modalClosed");
-            return (Void) null;
+            return Future.<Void>succeededFuture();
           });
           case NONE -> {
             if (failure.errorClass() == ErrorClass.PAGE_TIMEOUT) {
               ctx.log().log("warn", failure.getMessage() + ": reloading the page, then trying again");
               job.recovered("reload");
-              yield job.session().call(ctx.vertx(), () -> {
-                job.session().page(pageName).reload();
-                return (Void) null;
-              });
+              yield bestEffort(ctx, "reloading", () -> job.session().page(pageName).reload());
             }
-            long wait = 250L * tryNo;
+            // the action already waited its whole timeout: one more look after a pause, not one per remaining try
+            if (tryNo > 1) yield Future.failedFuture(failure);
+            long wait = 500;
             ctx.log().log("warn", failure.getMessage() + ": waiting " + wait + " ms, then trying again");
             job.recovered("waitAndRetry");
             yield delay(ctx, wait);
@@ -157,6 +154,20 @@ public final class BrowserStep implements StepExecutor {
         return Future.failedFuture(failure);
       }
     }
+  }
+
+  /**
+   * A page move that helps the next try but is not needed for it (a reload of a page whose navigation is still
+   * pending can fail: the next try navigates anyway); its failure is logged, never the step's.
+   */
+  private static Future<Void> bestEffort(StepContext ctx, String what, Runnable move) {
+    return ctx.browser().session().<Void>call(ctx.vertx(), () -> {
+      move.run();
+      return null;
+    }).recover(e -> {
+      ctx.log().log("info", what + " did not work (" + summary(e) + "); trying the step again as it is");
+      return Future.succeededFuture();
+    });
   }
 
   /** Slot thread: what stands between the step and its target, as far as can be seen now. */
