@@ -154,10 +154,14 @@ public final class BrowserJob {
    * values) with the states after the actions before it; the same state {@value #LOOP_LIMIT} times in a row fails.
    */
   public void acted(Page page, String what) {
-    int state = ((Number) page.evaluate(FINGERPRINT)).intValue();
+    Integer state = fingerprint(page);
     synchronized (this) {
       actions++;
-      if (!states.isEmpty() && states.peekLast() != state) states.clear();
+      if (state == null) { // no reading: the chain of equal states is broken, not extended
+        states.clear();
+        return;
+      }
+      if (!states.isEmpty() && !states.peekLast().equals(state)) states.clear();
       states.addLast(state);
       if (states.size() >= LOOP_LIMIT) {
         states.clear();
@@ -165,6 +169,23 @@ public final class BrowserJob {
             + " actions in a row, the last " + what + ": the run is going nowhere");
       }
     }
+  }
+
+  /**
+   * The page's state after an action, or null when it cannot be read. An action that set off a navigation (a form
+   * posted, then redirected) can leave the page between documents, where a script fails with "execution context was
+   * destroyed": wait for the document to load and read again. Loop detection must never fail a step by itself.
+   */
+  private static Integer fingerprint(Page page) {
+    for (int i = 0; i < 3; i++) {
+      try {
+        page.waitForLoadState(com.microsoft.playwright.options.LoadState.DOMCONTENTLOADED);
+        return ((Number) page.evaluate(FINGERPRINT)).intValue();
+      } catch (com.microsoft.playwright.PlaywrightException e) {
+        log.debug("page state not read ({}), {}", String.valueOf(e.getMessage()).lines().findFirst().orElse(""), i < 2 ? "again" : "giving up");
+      }
+    }
+    return null;
   }
 
   /** The action path this attempt resolved (for the path cache, once the run reached its goal). */

@@ -1,10 +1,13 @@
 package io.robogrid.runner.browser;
 
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Playwright;
 import io.robogrid.core.Durations;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of the browser slots, from {@code runner.browser} in the node config.
@@ -24,5 +27,15 @@ public record BrowserOptions(Path executable, int recycleAfter, Duration actionT
     if (recycle < 1) throw new IllegalArgumentException("runner.browser.recycleAfter: must be at least 1, not " + recycle);
     return new BrowserOptions(Path.of(j.getString("executable", "/usr/bin/chromium")), recycle,
         Durations.setting(j, "runner.browser", "actionTimeout", "10s"));
+  }
+
+  /** The Playwright driver must not try to download browsers: Debian's Chromium is used, and the network may be closed. */
+  public static Playwright.CreateOptions driverOptions() {
+    return new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"));
+  }
+
+  /** How a slot launches its Chromium (the browser benchmark launches its own the same way). */
+  public BrowserType.LaunchOptions launchOptions() {
+    return new BrowserType.LaunchOptions().setExecutablePath(executable).setHeadless(true).setArgs(ARGS);
   }
 }

@@ -2,7 +2,6 @@ package io.robogrid.runner.browser;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.PlaywrightException;
@@ -11,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -132,11 +130,8 @@ final class BrowserSlot {
   }
 
   private Browser launch() {
-    if (playwright == null) {
-      // the driver must not try to download browsers: Debian's Chromium is used, and the network may be closed
-      playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    }
-    return playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(options.executable()).setHeadless(true)
+    if (playwright == null) playwright = Playwright.create(BrowserOptions.driverOptions());
+    return playwright.chromium().launch(options.launchOptions()
         .setArgs(java.util.stream.Stream.concat(BrowserOptions.ARGS.stream(), java.util.stream.Stream.of(marker)).toList()));
   }
 
