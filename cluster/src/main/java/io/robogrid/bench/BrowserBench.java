@@ -42,6 +42,8 @@ public final class BrowserBench {
   private final int flows;
   /** How long the last node took from launch to /health UP, in ms. */
   private long started;
+  /** Part 2's flows through the grid that failed, as {@link #failures} tells them. */
+  private String sequentialFailures = "";
   /** Part 2's direct flows, median ms to the number read (before the context is closed). */
   private double directToRead;
 
@@ -82,7 +84,8 @@ public final class BrowserBench {
         + " extract the number), %d flows one at a time:%n", jobs);
     System.out.printf("   direct Playwright in the bench JVM (new context and page, the 5 actions, context closed): %s;"
         + " median to the number read, before the close: %.1f ms%n", summary(direct), directToRead);
-    System.out.printf("   through RoboGrid (client: POST sent -> SUCCEEDED on the stream): %s%n", summary(grid));
+    System.out.printf("   through RoboGrid (client: POST sent -> SUCCEEDED on the stream): %s%s%n", summary(grid),
+        sequentialFailures.isEmpty() ? "" : "; FAILED:" + sequentialFailures);
     System.out.printf("   ratio RoboGrid / direct, medians: %.1fx%n", pct(grid, 50) / pct(direct, 50));
     nodes.stop("browser");
     System.out.printf("3. throughput: %d five-step flows, 2N in flight, %d job slots, a fresh node per N (client: first POST -> last SUCCEEDED):%n",
@@ -120,7 +123,10 @@ public final class BrowserBench {
   /** What a direct flow read, and when ({@link System#nanoTime()}, before the context was closed). */
   private record DirectRun(String number, long readNanos) {}
 
-  /** The calls {@code BrowserStep} makes for these five steps, in a fresh context as a slot gives each job. */
+  /**
+   * The plain Playwright calls behind these five steps, in a fresh context as a slot gives each job ({@code BrowserStep}
+   * adds its own checks around them: the answer's status, a page fingerprint against loops, selector alternatives).
+   */
   private DirectRun directFlow(Browser browser, Duration timeout) {
     BrowserContext context = browser.newContext();
     try {
@@ -187,22 +193,46 @@ public final class BrowserBench {
     System.out.printf("   the slot is free for the next job again after SUCCEEDED (GET /api/v1/cluster every 10 ms): %s%n", summary(slotFree));
   }
 
-  /** Part 2 through the grid: the five-step flow as inline jobs, one at a time. */
+  /** Part 2 through the grid: the five-step flow as inline jobs, one at a time; the times are those of the flows that succeeded. */
   private List<Double> sequentialFlows(NodeClient node) throws Exception {
     String flow = flow();
     List<Double> took = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     for (int i = 0; i < WARM_UP + jobs; i++) {
       long t0 = System.nanoTime();
       String id = node.submit(flow);
       Done done = node.done(id).get(JOB_WITHIN.toSeconds(), TimeUnit.SECONDS);
-      if (i >= WARM_UP) took.add((done.nanos() - t0) / 1e6);
-      confirmation(succeeded(node, id, done));
+      if (done.succeeded()) {
+        confirmation(node.job(id));
+        if (i >= WARM_UP) took.add((done.nanos() - t0) / 1e6);
+      } else {
+        failed.add(id);
+      }
       awaitIdleBrowsers(node);
     }
+    sequentialFailures = failures(node, failed);
+    if (took.isEmpty()) throw new IllegalStateException("no flow through RoboGrid succeeded:" + sequentialFailures);
     return took;
   }
 
-  /** Part 3: {@code flows} flows kept 2N in flight on a node with N browser slots, after 4×N warm-up flows. */
+  /** The failed jobs' errors, one line per kind with its count; empty when there are none. */
+  private static String failures(NodeClient node, List<String> ids) throws Exception {
+    Map<String, Integer> kinds = new java.util.TreeMap<>();
+    for (String id : ids) {
+      JsonObject j = node.job(id);
+      JsonObject error = j.getJsonObject("error", new JsonObject());
+      String message = String.valueOf(error.getString("message")).lines().findFirst().orElse("");
+      String failedStep = j.getJsonObject("steps", new JsonObject()).stream().filter(e -> e.getValue() instanceof JsonObject s && "FAILED".equals(s.getString("state")))
+          .map(Map.Entry::getKey).findFirst().orElse("-");
+      kinds.merge(j.getString("state") + " in step " + failedStep + ", " + error.getString("code") + ": "
+          + (message.length() > 160 ? message.substring(0, 160) + "..." : message), 1, Integer::sum);
+    }
+    StringBuilder out = new StringBuilder();
+    kinds.forEach((kind, n) -> out.append(String.format("%n      %dx %s", n, kind)));
+    return out.toString();
+  }
+
+  /** Part 3: {@code flows} flows kept 2N in flight on a node with N browser slots, after 4N warm-up flows. */
   private void throughput(int slots) throws Exception {
     NodeClient node = startNode(slots);
     String flow = flow();
@@ -211,17 +241,17 @@ public final class BrowserBench {
     awaitIdleBrowsers(node);
     long t0 = System.nanoTime();
     List<Double> took = new ArrayList<>();
-    int failed = 0;
+    List<String> failed = new ArrayList<>();
     long last = t0;
     List<Timed> runs = concurrentFlows(node, flow, flows, inFlight);
     for (Timed t : runs) {
-      if (!t.done.succeeded()) failed++;
+      if (!t.done.succeeded()) failed.add(t.id());
       took.add((t.done.nanos() - t.submitted) / 1e6);
       last = Math.max(last, t.done.nanos());
     }
     double secs = (last - t0) / 1e9;
-    System.out.printf("   browser:%d, %d in flight: %.2f flows/s (%d in %.1f s); submit -> done %s%s [node up in %.1f s]%n", slots, inFlight,
-        flows / secs, flows, secs, summary(took), failed == 0 ? "" : "; " + failed + " FAILED", started / 1000.0);
+    System.out.printf("   browser:%d, %d in flight: %.2f flows/s (%d in %.1f s); submit -> done %s [node up in %.1f s]%n", slots, inFlight,
+        flows / secs, flows, secs, summary(took), started / 1000.0);
     List<Double> queued = new ArrayList<>();
     int requeued = 0, handBacks = 0;
     for (Timed t : runs) {
@@ -232,6 +262,7 @@ public final class BrowserBench {
     }
     System.out.printf("      in the queue (job created -> claimed for its last attempt, node clock): %s; %d flows handed back to the queue %d times%n",
         summary(queued), requeued, handBacks);
+    if (!failed.isEmpty()) System.out.printf("      %d of %d FAILED:%s%n", failed.size(), flows, failures(node, failed));
   }
 
   private record Timed(String id, long submitted, Done done) {}
