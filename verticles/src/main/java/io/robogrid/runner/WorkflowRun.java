@@ -62,7 +62,6 @@ public final class WorkflowRun {
   private final Promise<Outcome> outcome = Promise.promise();
   private final Map<String, Long> stepMillis = new LinkedHashMap<>();
   private final StepBudget budget;
-  private int executed;
   private long jobTimer = -1;
   private BrowserJob browser;
 
@@ -102,7 +101,7 @@ public final class WorkflowRun {
       if (stepMillis.containsKey(t.getKey())) s.put("ms", stepMillis.get(t.getKey()));
       steps.put(t.getKey(), s);
     }
-    return new JsonObject().put("stepsExecuted", Math.max(executed, budget.used())).put("retries", retries).put("steps", steps);
+    return new JsonObject().put("stepsExecuted", budget.used()).put("retries", retries).put("steps", steps);
   }
 
   /** Starts the run; the future completes once with how the attempt ended. Call on the run's event loop. */
@@ -153,7 +152,6 @@ public final class WorkflowRun {
   private void tryStep(StepSpec spec, int n) {
     if (isDone()) return;
     tries.put(spec.id(), n);
-    executed++;
     listener.stepStarted(spec.id(), n, clock.instant());
     Cancellation stepCancel = cancellation.child();
     Promise<JsonObject> done = Promise.promise();
