@@ -17,6 +17,10 @@ public enum ErrorClass {
   STEP_TIMEOUT(true),
   JOB_TIMEOUT(true),
   NODE_LOST(true),
+  /** No window matched (yet), or the window a step named is gone. */
+  WINDOW_NOT_FOUND(true),
+  /** The window system refused a request or went away (an X error, a lost X connection). */
+  DESKTOP_ERROR(true),
   UNKNOWN(true),
   // unrecoverable: trying again does the same thing
   INVALID_URL(false),
@@ -28,6 +32,10 @@ public enum ErrorClass {
   /** The attempt executed more steps and browser actions than its {@code maxSteps}. */
   MAX_STEPS_EXCEEDED(false),
   UNEXPECTED_STATUS(false),
+  /** A desktop step's point is off the screen (or off the window it is relative to). */
+  INVALID_COORDINATES(false),
+  /** A program a desktop step launches cannot be started (not found, not executable). */
+  LAUNCH_FAILED(false),
   BAD_WORKFLOW(false),
   BAD_REFERENCE(false),
   FAILED(false),

@@ -1,0 +1,555 @@
+package io.robogrid.runner.desktop.x11;
+
+import com.sun.jna.Function;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.unix.X11;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import io.robogrid.core.ErrorClass;
+import io.robogrid.core.StepFailure;
+import io.robogrid.runner.desktop.DesktopDriver;
+import io.robogrid.runner.desktop.DesktopWindow;
+import io.robogrid.runner.desktop.KeyCombo;
+import io.robogrid.runner.desktop.MouseButton;
+import io.robogrid.runner.desktop.Rect;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A desktop on an X display, driven with XTest (synthetic input the server treats as real) through jna-platform's
+ * X11 bindings and the few {@link Xlib} mappings they lack. Typing maps each character to its keysym and the key (and
+ * Shift) that gives it; a character the keyboard map has no key for is typed on a spare keycode remapped to it for the
+ * job, and the map is put back when the job ends. Errors never end the JVM: see {@link X11Errors}.
+ * <p>
+ * Used on one thread only (the desktop's).
+ */
+public final class X11Driver implements DesktopDriver {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(X11Driver.class);
+  private static final X11 X = X11.INSTANCE;
+  private static final Xlib XLIB = Xlib.INSTANCE;
+  private static final NativeLong CURRENT_TIME = new NativeLong(0);
+  private static final long SHIFT_L = 0xffe1, CONTROL_L = 0xffe3, ALT_L = 0xffe9, SUPER_L = 0xffeb;
+  /** Key events sent before the buffer is flushed to the server while typing. */
+  private static final int FLUSH_EVERY = 64;
+  /** How long clients get to read keys typed with a remapped keycode before it is given another meaning. */
+  private static final long REMAP_SETTLE_MS = 100;
+
+  private final String displayName;
+  private final X11.Display display;
+  private final X11.Window root;
+  private final Rect screen;
+  private final Keymap keymap;
+  private final Map<String, NativeLong> atoms = new HashMap<>();
+  private boolean closed;
+
+  private X11Driver(String displayName, X11.Display display) {
+    this.displayName = displayName;
+    this.display = display;
+    int s = X.XDefaultScreen(display);
+    this.root = X.XRootWindow(display, s);
+    this.screen = new Rect(0, 0, X.XDisplayWidth(display, s), X.XDisplayHeight(display, s));
+    this.keymap = new Keymap();
+  }
+
+  /** Connects to X display {@code displayName} ({@code :99}); fails with DESKTOP_ERROR when it cannot be reached or lacks XTEST. */
+  public static X11Driver open(String displayName) {
+    X11Errors.install();
+    X11.Display d = X.XOpenDisplay(displayName);
+    if (d == null) {
+      throw new StepFailure(ErrorClass.DESKTOP_ERROR, "cannot open X display " + displayName
+          + " (is its X server running, and may this user connect to it?)");
+    }
+    X11Errors.protect(d);
+    IntByReference a = new IntByReference(), b = new IntByReference(), c = new IntByReference(), e = new IntByReference();
+    if (!X11.XTest.INSTANCE.XTestQueryExtension(d, a, b, c, e)) {
+      X.XCloseDisplay(d);
+      throw new StepFailure(ErrorClass.DESKTOP_ERROR, "X display " + displayName + " has no XTEST extension: input cannot be sent to it");
+    }
+    X11Driver driver = new X11Driver(displayName, d);
+    log.info("desktop on X display {}: {}x{}, {} spare keycodes for characters the keyboard map lacks", displayName,
+        driver.screen.width(), driver.screen.height(), driver.keymap.spare.size());
+    return driver;
+  }
+
+  @Override
+  public String describe() {
+    return "X display " + displayName + " (" + screen.width() + "x" + screen.height() + ")";
+  }
+
+  @Override
+  public Rect screen() {
+    return screen;
+  }
+
+  @Override
+  public boolean connected() {
+    return !closed && !X11Errors.isLost(display);
+  }
+
+  // ---- windows
+
+  @Override
+  public List<DesktopWindow> windows() {
+    alive("listing windows");
+    List<DesktopWindow> out = new ArrayList<>();
+    for (long top : children(root.longValue())) {
+      X11.XWindowAttributes attrs = attributes(top);
+      if (attrs == null || attrs.map_state != Xlib.IsViewable) continue;
+      // without a window manager the top-level window is the application's; with one it is a frame around it
+      long client = titled(top, 3);
+      if (client == 0) continue;
+      DesktopWindow w = describeWindow(client);
+      if (w != null) out.add(w);
+    }
+    X11Errors.take(display); // windows that went away while being listed are simply not listed
+    return out;
+  }
+
+  @Override
+  public DesktopWindow window(long id) {
+    alive("looking at window " + hex(id));
+    DesktopWindow w = describeWindow(id);
+    List<X11Errors.XError> errors = X11Errors.take(display);
+    if (w == null) {
+      if (!errors.isEmpty()) throw X11Errors.failure(display, "window " + hex(id) + " on " + displayName, errors.get(0));
+      throw new StepFailure(ErrorClass.WINDOW_NOT_FOUND, "there is no window " + hex(id) + " on " + displayName);
+    }
+    return w;
+  }
+
+  @Override
+  public void focus(long id) {
+    X11.XWindowAttributes attrs = attributes(id);
+    if (attrs == null) {
+      List<X11Errors.XError> errors = X11Errors.take(display);
+      if (!errors.isEmpty()) throw X11Errors.failure(display, "focusing window " + hex(id), errors.get(0));
+      throw new StepFailure(ErrorClass.WINDOW_NOT_FOUND, "there is no window " + hex(id) + " on " + displayName);
+    }
+    if (attrs.map_state != Xlib.IsViewable) {
+      throw new StepFailure(ErrorClass.DESKTOP_ERROR, "window " + hex(id) + " is not shown (unmapped or minimised): it cannot take the focus");
+    }
+    long top = topLevel(id);
+    XLIB.XRaiseWindow(display, new NativeLong(top));
+    XLIB.XSetInputFocus(display, new NativeLong(id), Xlib.RevertToParent, CURRENT_TIME);
+    sync("focusing window " + hex(id));
+  }
+
+  // ---- input
+
+  @Override
+  public void moveTo(int x, int y) {
+    alive("moving the pointer");
+    X11.XTest.INSTANCE.XTestFakeMotionEvent(display, -1, x, y, CURRENT_TIME);
+    sync("moving the pointer to " + x + "," + y);
+  }
+
+  @Override
+  public void click(MouseButton button, int count) {
+    alive("clicking");
+    int b = switch (button) {
+      case LEFT -> 1;
+      case MIDDLE -> 2;
+      case RIGHT -> 3;
+    };
+    for (int i = 0; i < count; i++) {
+      X11.XTest.INSTANCE.XTestFakeButtonEvent(display, b, true, CURRENT_TIME);
+      X11.XTest.INSTANCE.XTestFakeButtonEvent(display, b, false, CURRENT_TIME);
+    }
+    sync("clicking " + button.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  @Override
+  public void type(String text) {
+    alive("typing");
+    int[] chars = text.codePoints().toArray();
+    long[] keysyms = new long[chars.length];
+    for (int i = 0; i < chars.length; i++) {
+      try {
+        keysyms[i] = X11Keysyms.forCodePoint(chars[i]);
+      } catch (IllegalArgumentException e) {
+        throw new StepFailure(ErrorClass.BAD_WORKFLOW, "cannot type character " + (i + 1) + ": " + e.getMessage());
+      }
+    }
+    // every missing keysym is mapped before the first key goes out: clients read the map once, when they see a key
+    keymap.prepare(keysyms);
+    int sent = 0;
+    for (long ks : keysyms) {
+      Key k = keymap.key(ks);
+      if (k.shift) key(keymap.code(SHIFT_L), true);
+      key(k.code, true);
+      key(k.code, false);
+      if (k.shift) key(keymap.code(SHIFT_L), false);
+      if (++sent % FLUSH_EVERY == 0) X.XFlush(display);
+    }
+    sync("typing " + chars.length + " characters");
+  }
+
+  @Override
+  public void press(KeyCombo combo) {
+    alive("pressing " + combo);
+    long ks;
+    if (combo.isCharacter()) {
+      ks = X11Keysyms.forCodePoint(combo.key().codePointAt(0));
+    } else {
+      ks = X.XStringToKeysym(combo.key()).longValue();
+      if (ks == 0) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "X knows no key named " + combo.key());
+    }
+    keymap.prepare(new long[] {ks});
+    Key k = keymap.key(ks);
+    List<Integer> mods = new ArrayList<>();
+    for (KeyCombo.Modifier m : combo.modifiers()) {
+      mods.add(keymap.code(switch (m) {
+        case CTRL -> CONTROL_L;
+        case SHIFT -> SHIFT_L;
+        case ALT -> ALT_L;
+        case SUPER -> SUPER_L;
+      }));
+    }
+    if (k.shift && !combo.modifiers().contains(KeyCombo.Modifier.SHIFT)) mods.add(keymap.code(SHIFT_L));
+    for (int m : mods) key(m, true);
+    key(k.code, true);
+    key(k.code, false);
+    for (int i = mods.size() - 1; i >= 0; i--) key(mods.get(i), false);
+    sync("pressing " + combo);
+  }
+
+  private void key(int keycode, boolean down) {
+    X11.XTest.INSTANCE.XTestFakeKeyEvent(display, keycode, down, CURRENT_TIME);
+  }
+
+  @Override
+  public void nudge() {
+    alive("keeping the session awake");
+    X11.WindowByReference r = new X11.WindowByReference(), c = new X11.WindowByReference();
+    IntByReference rx = new IntByReference(), ry = new IntByReference(), wx = new IntByReference(), wy = new IntByReference();
+    IntByReference mask = new IntByReference();
+    X.XQueryPointer(display, root, r, c, rx, ry, wx, wy, mask);
+    int x = rx.getValue(), y = ry.getValue();
+    X11.XTest.INSTANCE.XTestFakeMotionEvent(display, -1, x > 0 ? x - 1 : x + 1, y, CURRENT_TIME);
+    X11.XTest.INSTANCE.XTestFakeMotionEvent(display, -1, x, y, CURRENT_TIME);
+    XLIB.XResetScreenSaver(display);
+    sync("keeping the session awake");
+  }
+
+  @Override
+  public void jobEnded() {
+    if (!connected()) return;
+    keymap.restore();
+    X11Errors.take(display);
+  }
+
+  // ---- screenshots
+
+  @Override
+  public BufferedImage capture(Rect area) {
+    alive("taking a screenshot");
+    Rect r = area.intersect(screen);
+    if (r == null) throw new StepFailure(ErrorClass.INVALID_COORDINATES, "area " + area + " is not on the screen (" + screen + ")");
+    Pointer p = XLIB.XGetImage(display, root, r.x(), r.y(), r.width(), r.height(), new NativeLong(-1L), Xlib.ZPixmap);
+    if (p == null) {
+      List<X11Errors.XError> errors = X11Errors.take(display);
+      if (!errors.isEmpty()) throw X11Errors.failure(display, "taking a screenshot of " + r, errors.get(0));
+      throw new StepFailure(ErrorClass.DESKTOP_ERROR, "the X server returned no image for " + r);
+    }
+    Xlib.XImage image = new Xlib.XImage(p);
+    try {
+      return toImage(image);
+    } finally {
+      // XDestroyImage is a macro over the image's own function table
+      Function.getFunction(image.destroy_image).invokeInt(new Object[] {p});
+    }
+  }
+
+  static BufferedImage toImage(Xlib.XImage img) {
+    int w = img.width, h = img.height;
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    int[] dst = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+    long rm = img.red_mask.longValue(), gm = img.green_mask.longValue(), bm = img.blue_mask.longValue();
+    boolean lsb = img.byte_order == 0;
+    boolean nativeOrder = lsb == (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN);
+    if (img.bits_per_pixel == 32 && rm == 0xff0000 && gm == 0xff00 && bm == 0xff && nativeOrder) {
+      for (int y = 0; y < h; y++) img.data.read((long) y * img.bytes_per_line, dst, y * w, w); // the common case: copy rows
+      return out;
+    }
+    int bytes = img.bits_per_pixel / 8;
+    if (bytes < 1 || bytes > 4) throw new StepFailure(ErrorClass.DESKTOP_ERROR, "unsupported X image format: " + img.bits_per_pixel + " bits per pixel");
+    byte[] row = new byte[img.bytes_per_line];
+    for (int y = 0; y < h; y++) {
+      img.data.read((long) y * img.bytes_per_line, row, 0, row.length);
+      for (int x = 0; x < w; x++) {
+        long pixel = 0;
+        for (int i = 0; i < bytes; i++) {
+          int v = row[x * bytes + i] & 0xff;
+          pixel |= lsb ? (long) v << (8 * i) : (long) v << (8 * (bytes - 1 - i));
+        }
+        dst[y * w + x] = channel(pixel, rm) << 16 | channel(pixel, gm) << 8 | channel(pixel, bm);
+      }
+    }
+    return out;
+  }
+
+  /** The 8-bit value of the channel {@code mask} selects in {@code pixel}. */
+  private static int channel(long pixel, long mask) {
+    if (mask == 0) return 0;
+    int shift = Long.numberOfTrailingZeros(mask);
+    int bits = Long.bitCount(mask);
+    long v = (pixel & mask) >>> shift;
+    return bits >= 8 ? (int) (v >>> (bits - 8)) : (int) (v * 255 / ((1L << bits) - 1));
+  }
+
+  @Override
+  public Map<String, String> launchEnvironment() {
+    return Map.of("DISPLAY", displayName);
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    if (!X11Errors.isLost(display)) {
+      try {
+        keymap.restore();
+      } catch (RuntimeException e) {
+        log.debug("restoring the keyboard map of {}: {}", displayName, e.getMessage());
+      }
+      X.XCloseDisplay(display);
+    }
+    X11Errors.forget(display);
+  }
+
+  // ---- helpers
+
+  private void alive(String doing) {
+    if (closed) throw new StepFailure(ErrorClass.DESKTOP_ERROR, doing + ": the desktop " + displayName + " is closed");
+    if (X11Errors.isLost(display)) {
+      throw new StepFailure(ErrorClass.DESKTOP_ERROR, doing + ": the connection to X display " + displayName + " was lost (its X server stopped?)");
+    }
+  }
+
+  /** Waits until the server has handled every request sent, then fails with the first error it reported. */
+  private void sync(String doing) {
+    X.XSync(display, false);
+    alive(doing);
+    List<X11Errors.XError> errors = X11Errors.take(display);
+    if (!errors.isEmpty()) throw X11Errors.failure(display, doing, errors.get(0));
+  }
+
+  private long[] children(long window) {
+    X11.WindowByReference rootRet = new X11.WindowByReference(), parent = new X11.WindowByReference();
+    PointerByReference kids = new PointerByReference();
+    IntByReference n = new IntByReference();
+    if (X.XQueryTree(display, new X11.Window(window), rootRet, parent, kids, n) == 0) return new long[0];
+    long[] out = readLongs(kids.getValue(), n.getValue());
+    if (kids.getValue() != null) X.XFree(kids.getValue());
+    return out;
+  }
+
+  private long parentOf(long window) {
+    X11.WindowByReference rootRet = new X11.WindowByReference(), parent = new X11.WindowByReference();
+    PointerByReference kids = new PointerByReference();
+    IntByReference n = new IntByReference();
+    if (X.XQueryTree(display, new X11.Window(window), rootRet, parent, kids, n) == 0) return 0;
+    if (kids.getValue() != null) X.XFree(kids.getValue());
+    return parent.getValue() == null ? 0 : parent.getValue().longValue();
+  }
+
+  /** The child of the root window that contains {@code window} (its frame, under a window manager). */
+  private long topLevel(long window) {
+    long w = window;
+    for (int i = 0; i < 32; i++) {
+      long p = parentOf(w);
+      if (p == 0 || p == root.longValue()) return w;
+      w = p;
+    }
+    return window;
+  }
+
+  private X11.XWindowAttributes attributes(long window) {
+    X11.XWindowAttributes a = new X11.XWindowAttributes();
+    return X.XGetWindowAttributes(display, new X11.Window(window), a) == 0 ? null : a;
+  }
+
+  /** {@code window} itself if it has a title, else the first titled window below it, {@code depth} levels at most. */
+  private long titled(long window, int depth) {
+    if (title(window) != null) return window;
+    if (depth == 0) return 0;
+    for (long child : children(window)) {
+      long found = titled(child, depth - 1);
+      if (found != 0) return found;
+    }
+    return 0;
+  }
+
+  private DesktopWindow describeWindow(long window) {
+    X11.XWindowAttributes a = attributes(window);
+    if (a == null) return null;
+    IntByReference ax = new IntByReference(), ay = new IntByReference();
+    X11.WindowByReference child = new X11.WindowByReference();
+    if (!X.XTranslateCoordinates(display, new X11.Window(window), root, 0, 0, ax, ay, child)) return null;
+    String t = title(window);
+    long[] pid = longProperty(window, "_NET_WM_PID");
+    return new DesktopWindow(window, t == null ? "" : t, pid.length > 0 ? pid[0] : 0, new Rect(ax.getValue(), ay.getValue(), a.width, a.height));
+  }
+
+  /** The window's title: {@code _NET_WM_NAME} (UTF-8) when set, else {@code WM_NAME}; null when it has none. */
+  private String title(long window) {
+    byte[] utf8 = property(window, "_NET_WM_NAME");
+    if (utf8 != null && utf8.length > 0) return new String(utf8, StandardCharsets.UTF_8);
+    byte[] name = property(window, "WM_NAME");
+    return name == null || name.length == 0 ? null : new String(name, StandardCharsets.ISO_8859_1);
+  }
+
+  private NativeLong atom(String name) {
+    return atoms.computeIfAbsent(name, n -> XLIB.XInternAtom(display, n, false));
+  }
+
+  /** A property's bytes (8-bit formats), or null when the window does not have it. */
+  private byte[] property(long window, String name) {
+    PropertyValue v = readProperty(window, name);
+    return v == null || v.format != 8 ? null : v.bytes;
+  }
+
+  /** A 32-bit property's values (Xlib hands them over as C longs), or none. */
+  private long[] longProperty(long window, String name) {
+    PropertyValue v = readProperty(window, name);
+    if (v == null || v.format != 32) return new long[0];
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(v.bytes).order(ByteOrder.nativeOrder());
+    long[] out = new long[v.bytes.length / Native.LONG_SIZE];
+    for (int i = 0; i < out.length; i++) out[i] = Native.LONG_SIZE == 8 ? b.getLong() : b.getInt() & 0xffffffffL;
+    return out;
+  }
+
+  private record PropertyValue(int format, byte[] bytes) {}
+
+  private PropertyValue readProperty(long window, String name) {
+    Xlib.NativeLongByRef type = new Xlib.NativeLongByRef(), items = new Xlib.NativeLongByRef(), after = new Xlib.NativeLongByRef();
+    IntByReference format = new IntByReference();
+    PointerByReference data = new PointerByReference();
+    int status = XLIB.XGetWindowProperty(display, new NativeLong(window), atom(name), new NativeLong(0), new NativeLong(4096), false,
+        new NativeLong(0) /* AnyPropertyType */, type, format, items, after, data);
+    if (status != 0 || data.getValue() == null) return null;
+    Pointer p = data.getValue();
+    int n = (int) items.getValue().longValue();
+    int f = format.getValue();
+    byte[] bytes = p.getByteArray(0, f == 32 ? n * Native.LONG_SIZE : f == 16 ? n * 2 : n);
+    XLIB.XFree(p);
+    return new PropertyValue(f, bytes);
+  }
+
+  private static long[] readLongs(Pointer p, int n) {
+    long[] out = new long[n];
+    if (p == null) return out;
+    for (int i = 0; i < n; i++) out[i] = Native.LONG_SIZE == 8 ? p.getLong(8L * i) : p.getInt(4L * i) & 0xffffffffL;
+    return out;
+  }
+
+  static String hex(long id) {
+    return String.format("0x%x", id);
+  }
+
+  // ---- the keyboard map
+
+  private record Key(int code, boolean shift) {}
+
+  /**
+   * Which keycode (and whether with Shift) gives each keysym, from the server's core keyboard map, and the spare
+   * keycodes (with no keysym at all) used to type what the map lacks.
+   */
+  private final class Keymap {
+    final int min, perCode;
+    final long[] syms;
+    final Map<Long, Key> index = new HashMap<>();
+    final List<Integer> spare = new ArrayList<>();
+    /** Spare keycodes in use, to which keysym, least recently used first. */
+    final LinkedHashMap<Integer, Long> remapped = new LinkedHashMap<>(16, 0.75f, true);
+
+    Keymap() {
+      IntByReference lo = new IntByReference(), hi = new IntByReference(), per = new IntByReference();
+      XLIB.XDisplayKeycodes(display, lo, hi);
+      min = lo.getValue();
+      int count = hi.getValue() - min + 1;
+      Pointer p = XLIB.XGetKeyboardMapping(display, (byte) min, count, per);
+      perCode = per.getValue();
+      syms = readLongs(p, count * perCode);
+      if (p != null) XLIB.XFree(p);
+      for (int i = 0; i < count; i++) {
+        boolean empty = true;
+        for (int level = 0; level < perCode; level++) if (syms[i * perCode + level] != 0) empty = false;
+        if (empty) spare.add(min + i);
+        for (int level = 0; level < Math.min(2, perCode); level++) {
+          long ks = syms[i * perCode + level];
+          if (ks != 0) index.putIfAbsent(ks, new Key(min + i, level == 1));
+        }
+      }
+    }
+
+    int code(long keysym) {
+      Key k = index.get(keysym);
+      if (k == null) throw new StepFailure(ErrorClass.DESKTOP_ERROR, "the keyboard map of " + displayName + " has no key for keysym " + hex(keysym));
+      return k.code;
+    }
+
+    Key key(long keysym) {
+      Key k = index.get(keysym);
+      if (k != null) {
+        if (remapped.containsKey(k.code)) remapped.get(k.code); // touch: recently used
+        return k;
+      }
+      prepare(new long[] {keysym});
+      return index.get(keysym);
+    }
+
+    /** Maps every keysym of {@code keysyms} the map lacks to a spare keycode, all before any key is sent. */
+    void prepare(long[] keysyms) {
+      java.util.LinkedHashSet<Long> missing = new java.util.LinkedHashSet<>();
+      for (long ks : keysyms) if (!index.containsKey(ks)) missing.add(ks);
+      for (long ks : missing) remap(ks);
+    }
+
+    private void remap(long keysym) {
+      if (spare.isEmpty()) {
+        throw new StepFailure(ErrorClass.DESKTOP_ERROR, "the keyboard map of " + displayName + " has no free key to type keysym " + hex(keysym));
+      }
+      Integer code = spare.stream().filter(c -> !remapped.containsKey(c)).findFirst().orElse(null);
+      if (code == null) { // all in use: take the least recently used, once clients have read what it typed last
+        code = remapped.keySet().iterator().next();
+        X.XSync(display, false);
+        sleep(REMAP_SETTLE_MS);
+        index.remove(remapped.remove(code));
+      }
+      XLIB.XChangeKeyboardMapping(display, code, 2, new NativeLong[] {new NativeLong(keysym), new NativeLong(keysym)}, 1);
+      remapped.put(code, keysym);
+      index.put(keysym, new Key(code, false));
+    }
+
+    /** Gives every remapped keycode its empty meaning back, once clients have read the keys typed with it. */
+    void restore() {
+      if (remapped.isEmpty()) return;
+      X.XSync(display, false);
+      sleep(REMAP_SETTLE_MS);
+      for (Map.Entry<Integer, Long> e : remapped.entrySet()) {
+        XLIB.XChangeKeyboardMapping(display, e.getKey(), 2, new NativeLong[] {new NativeLong(0), new NativeLong(0)}, 1);
+        index.remove(e.getValue());
+      }
+      remapped.clear();
+      X.XSync(display, false);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
