@@ -3,6 +3,7 @@ package io.robogrid.runner;
 import io.robogrid.core.Durations;
 import io.robogrid.grid.Capability;
 import io.robogrid.runner.browser.BrowserOptions;
+import io.robogrid.runner.desktop.DesktopOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -21,17 +22,24 @@ import java.util.List;
  *     given it to another node (keep it at most the coordinator's heartbeatTimeout)
  * @param leaseWait how long a job waits for a lease held elsewhere before it goes back to the queue
  * @param browser the browser slots' settings ({@code runner.browser})
+ * @param desktop the desktops this node drives and their settings ({@code runner.desktops}, {@code runner.desktop}); each
+ *     desktop named there is offered as {@code desktop:<name>} without being listed in the capabilities too
  */
 public record RunnerOptions(String node, List<Capability> capabilities, int slots, Duration heartbeatInterval, Duration statusInterval,
                             Duration shutdownGrace, Duration defaultJobTimeout, Duration selfFenceAfter, Duration leaseWait, BrowserOptions browser,
-                            String version) {
+                            DesktopOptions desktop, String version) {
   public static final int DEFAULT_SLOTS = 8;
 
   public static RunnerOptions fromJson(String node, String version, JsonObject j) {
     j = j == null ? new JsonObject() : j;
     List<Capability> caps;
+    DesktopOptions desktop = DesktopOptions.fromJson(j);
     try {
-      caps = Capability.parseAll(j.getJsonArray("capabilities", new JsonArray().add("http")).stream().map(String::valueOf).toList());
+      List<String> specs = new java.util.ArrayList<>(j.getJsonArray("capabilities", new JsonArray().add("http")).stream().map(String::valueOf).toList());
+      for (String name : desktop.displays().keySet()) {
+        if (!specs.contains(Capability.DESKTOP_PREFIX + name)) specs.add(Capability.DESKTOP_PREFIX + name);
+      }
+      caps = Capability.parseAll(specs);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("runner.capabilities: " + e.getMessage());
     }
@@ -41,7 +49,7 @@ public record RunnerOptions(String node, List<Capability> capabilities, int slot
         Durations.setting(j, "runner", "heartbeatInterval", "2s"), Durations.setting(j, "runner", "statusInterval", "2s"),
         Durations.setting(j, "runner", "shutdownGrace", "10s"), Durations.setting(j, "runner", "defaultJobTimeout", "1h"),
         Durations.setting(j, "runner", "selfFenceAfter", "10s"), Durations.setting(j, "runner", "leaseWait", "5s"), BrowserOptions.fromJson(j),
-        version);
+        desktop, version);
   }
 
   /** A runner not heard from for this long (three missed announcements) is given no more work. */

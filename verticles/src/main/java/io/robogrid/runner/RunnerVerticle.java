@@ -11,6 +11,8 @@ import io.robogrid.grid.Capability;
 import io.robogrid.runner.browser.BrowserJob;
 import io.robogrid.runner.browser.BrowserPool;
 import io.robogrid.runner.browser.BrowserSession;
+import io.robogrid.runner.desktop.Desktop;
+import io.robogrid.runner.desktop.DesktopJob;
 import io.robogrid.runner.steps.BrowserStep;
 import io.robogrid.grid.RunnerStatus;
 import io.robogrid.workflow.Problems;
@@ -67,6 +69,8 @@ public final class RunnerVerticle extends VerticleBase {
   private WorkflowParser parser;
   private LeaseKeeper leases;
   private BrowserPool browsers;
+  /** The desktops this node offers, by name ({@code desktop:<name>}). */
+  private final Map<String, Desktop> desktops = new LinkedHashMap<>();
   private boolean accepting;
   /** Assignments answered (taken or refused) since start: lets routers settle the slots they promised. */
   private long assignments;
@@ -79,6 +83,8 @@ public final class RunnerVerticle extends VerticleBase {
     List<LeaseKeeper.Lease> leases = List.of();
     BrowserSession session;
     BrowserJob browser;
+    /** The desktops the job holds, by name, from its leases. */
+    final Map<String, DesktopJob> desktops = new LinkedHashMap<>();
     WorkflowRun run;
     boolean started;
     /** A cancel that came before the run existed (while its leases were being taken): the run never starts. */
@@ -104,7 +110,7 @@ public final class RunnerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    executors = StepExecutors.builtIn(vertx, "RoboGrid/" + options.version());
+    executors = StepExecutors.builtIn(vertx, "RoboGrid/" + options.version(), options.desktop());
     Set<String> missing = new java.util.TreeSet<>(catalog.names());
     missing.removeAll(executors.types());
     if (!missing.isEmpty()) return Future.failedFuture("runner has no executor for step types " + missing);
@@ -114,6 +120,11 @@ public final class RunnerVerticle extends VerticleBase {
     if (browser != null) {
       browsers = new BrowserPool(browser.slots(), options.browser());
       browsers.warm();
+    }
+    for (Capability c : options.capabilities()) {
+      if (!Capability.isDesktop(c.name())) continue;
+      String name = c.name().substring(Capability.DESKTOP_PREFIX.length());
+      desktops.put(name, new Desktop(name, options.desktop().displays().get(name)));
     }
     publishStatus();
     var bus = vertx.eventBus();
@@ -207,7 +218,7 @@ public final class RunnerVerticle extends VerticleBase {
         log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} leased {}", a.attempt(), l.resource());
         reported = entry.reporter.send(Reports.leaseTaken(options.node(), a.jobId(), a.attempt(), l.resource(), clock.instant()));
       }
-      reported.compose(v -> openBrowser(entry)).onSuccess(v -> run(a, entry)).onFailure(e -> finish(a, entry,
+      reported.compose(v -> openBrowser(entry)).compose(v -> openDesktops(a, entry)).onSuccess(v -> run(a, entry)).onFailure(e -> finish(a, entry,
           e instanceof StepFailure f ? Outcome.failed(f, null) : Outcome.lost("the lease could not be recorded: " + e.getMessage())));
     });
   }
@@ -222,6 +233,21 @@ public final class RunnerVerticle extends VerticleBase {
       return null;
     }).recover(e -> Future.failedFuture(new StepFailure(ErrorClass.BROWSER_CRASHED, "could not open browser slot " + slot + ": "
         + BrowserStep.summary(e))));
+  }
+
+  /** For a job holding desktops: connects to each (an unreachable one fails the attempt) and starts its keep-alive. */
+  private Future<Void> openDesktops(Assignment a, Active entry) {
+    Future<Void> chain = Future.succeededFuture();
+    for (LeaseKeeper.Lease l : entry.leases) {
+      if (!Capability.isDesktop(l.resource())) continue;
+      Desktop desktop = desktops.get(l.resource().substring(Capability.DESKTOP_PREFIX.length()));
+      if (desktop == null) continue;
+      chain = chain.compose(v -> DesktopJob.begin(vertx, desktop, options.desktop(), a.jobId()).map(job -> {
+        entry.desktops.put(desktop.name(), job);
+        return (Void) null;
+      }));
+    }
+    return chain;
   }
 
   private void run(Assignment a, Active entry) {
@@ -280,7 +306,7 @@ public final class RunnerVerticle extends VerticleBase {
     schemes.put("env", System::getenv);
     if (entry.session != null) entry.browser = new BrowserJob(entry.session, wf.login(), a.paths());
     WorkflowRun run = new WorkflowRun(vertx, clock, random, executors, a.jobId(), a.attempt(), wf, a.input(), timeout, listener, schemes)
-        .withBrowser(entry.browser);
+        .withBrowser(entry.browser).withDesktops(entry.desktops);
     entry.run = run;
     run.start().onComplete(ar -> {
       Outcome outcome = ar.succeeded() ? ar.result() : Outcome.failed(StepFailure.of(ar.cause()), null);
@@ -290,6 +316,11 @@ public final class RunnerVerticle extends VerticleBase {
         metrics.put("browser", entry.browser.metrics());
         // only a run that reached its goal teaches the path cache which alternatives work
         if (outcome.kind() == Outcome.Kind.SUCCEEDED) path = entry.browser.path();
+      }
+      if (!entry.desktops.isEmpty()) {
+        JsonObject d = new JsonObject();
+        entry.desktops.forEach((name, job) -> d.put(name, job.metrics()));
+        metrics.put("desktops", d);
       }
       finish(a, entry, outcome.with(metrics, path));
     });
@@ -310,6 +341,8 @@ public final class RunnerVerticle extends VerticleBase {
     // the job's browser context goes first: nothing of it may outlive the lease on its slot
     Future<Void> closed = entry.session == null ? Future.succeededFuture() : entry.session.close(vertx);
     entry.session = null;
+    // no keep-alive nudge and no program of the job outlives its hold on a desktop
+    for (DesktopJob d : entry.desktops.values()) closed = Future.join(closed, d.end()).mapEmpty();
     if (!held.isEmpty()) Future.join(delivered, closed).onComplete(ar -> leases.release(held));
     release(a.jobId(), entry);
     reporting.add(delivered);
@@ -442,11 +475,12 @@ public final class RunnerVerticle extends VerticleBase {
     return drained.future().compose(v -> finalReports()).eventually(this::closeBrowsers);
   }
 
-  /** Every browser of this node is closed when the runner stops: no Chromium outlives its node. */
+  /** Every browser of this node is closed when the runner stops (no Chromium outlives its node), and every desktop let go. */
   private Future<Void> closeBrowsers() {
-    if (browsers == null) return Future.succeededFuture();
+    if (browsers == null && desktops.isEmpty()) return Future.succeededFuture();
     return vertx.executeBlocking(() -> {
-      browsers.close();
+      if (browsers != null) browsers.close();
+      desktops.values().forEach(d -> d.close(5_000));
       return null;
     });
   }

@@ -1,6 +1,7 @@
 package io.robogrid.runner;
 
 import io.robogrid.runner.browser.BrowserJob;
+import io.robogrid.runner.desktop.DesktopJob;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
@@ -15,10 +16,11 @@ import java.util.UUID;
  * @param artifacts where the step leaves files for the job (screenshots, page HTML)
  * @param budget the attempt's bound on executions ({@code maxSteps}): a step that acts more than once spends from it
  * @param resolver resolves the placeholders of parameters the step runs besides its own (a login sub-flow's steps)
+ * @param desktops the desktops the job holds, by name (empty when it leased none)
  */
 public record StepContext(Vertx vertx, UUID jobId, int attempt, String stepId, String type, int tries, JsonObject with,
                           Cancellation cancellation, StepLog log, BrowserJob browser, Artifacts artifacts, StepBudget budget,
-                          java.util.function.UnaryOperator<JsonObject> resolver) {
+                          java.util.function.UnaryOperator<JsonObject> resolver, java.util.Map<String, DesktopJob> desktops) {
 
   @FunctionalInterface
   public interface StepLog {

@@ -1,6 +1,8 @@
 package io.robogrid.runner;
 
+import io.robogrid.runner.desktop.DesktopOptions;
 import io.robogrid.runner.steps.BrowserStep;
+import io.robogrid.runner.steps.DesktopStep;
 import io.robogrid.runner.steps.FailStep;
 import io.robogrid.runner.steps.HttpStep;
 import io.robogrid.runner.steps.LogStep;
@@ -29,7 +31,7 @@ public final class StepExecutors {
     return byType.keySet();
   }
 
-  public static StepExecutors builtIn(Vertx vertx, String userAgent) {
+  public static StepExecutors builtIn(Vertx vertx, String userAgent, DesktopOptions desktop) {
     WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent(userAgent).setFollowRedirects(true));
     Map<String, StepExecutor> m = new LinkedHashMap<>();
     m.put("log", new LogStep());
@@ -38,6 +40,7 @@ public final class StepExecutors {
     m.put("fail", new FailStep());
     m.put("http", new HttpStep(http));
     for (BrowserStep.Action a : BrowserStep.Action.values()) m.put(a.type, new BrowserStep(a));
+    for (DesktopStep.Action a : DesktopStep.Action.values()) m.put(a.type, new DesktopStep(a, desktop));
     return new StepExecutors(m);
   }
 }

@@ -7,6 +7,7 @@ import io.robogrid.workflow.Interpolator;
 import io.robogrid.workflow.StepSpec;
 import io.robogrid.workflow.Workflow;
 import io.robogrid.runner.browser.BrowserJob;
+import io.robogrid.runner.desktop.DesktopJob;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -64,6 +65,7 @@ public final class WorkflowRun {
   private final StepBudget budget;
   private long jobTimer = -1;
   private BrowserJob browser;
+  private Map<String, DesktopJob> desktops = Map.of();
 
   public WorkflowRun(Vertx vertx, Clock clock, RandomGenerator random, StepExecutors executors, UUID jobId, int attempt, Workflow workflow,
                      JsonObject input, Duration jobTimeout, Listener listener, Map<String, Function<String, Object>> schemes) {
@@ -85,6 +87,12 @@ public final class WorkflowRun {
   /** Gives the run's browser steps the job's browser. Call before {@link #start()}. */
   public WorkflowRun withBrowser(BrowserJob browser) {
     this.browser = browser;
+    return this;
+  }
+
+  /** Gives the run's desktop steps the desktops the job holds, by name. Call before {@link #start()}. */
+  public WorkflowRun withDesktops(Map<String, DesktopJob> desktops) {
+    this.desktops = Map.copyOf(desktops);
     return this;
   }
 
@@ -168,7 +176,7 @@ public final class WorkflowRun {
       StepContext ctx = new StepContext(vertx, jobId, attempt, spec.id(), spec.type(), n, with, stepCancel,
           (level, message) -> listener.stepLog(spec.id(), level, message), browser,
           (name, contentType, data) -> listener.artifact(spec.id(), name, contentType, data), budget,
-          other -> new Interpolator(input, Map.of(), schemes).resolve(other));
+          other -> new Interpolator(input, Map.of(), schemes).resolve(other), desktops);
       executor.execute(ctx).onComplete(ar -> {
         if (ar.succeeded()) done.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
         else done.tryFail(ar.cause());

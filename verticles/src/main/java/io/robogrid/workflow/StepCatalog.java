@@ -32,7 +32,7 @@ public final class StepCatalog {
     return types.keySet();
   }
 
-  /** The built-in types: {@code log}, {@code wait}, {@code set}, {@code fail}, {@code http}, and the {@code browser.*} steps. */
+  /** The built-in types: {@code log}, {@code wait}, {@code set}, {@code fail}, {@code http}, the {@code browser.*} and the {@code desktop.*} steps. */
   public static StepCatalog builtIn() {
     Map<String, StepType> t = new LinkedHashMap<>();
     t.put("log", new StepType("log", null, (with, where, p) -> {
@@ -105,7 +105,122 @@ public final class StepCatalog {
       if (with.getValue("fullPage") != null && !(with.getValue("fullPage") instanceof Boolean)) p.add(where + ".fullPage", "must be true or false");
     });
     browser(t, "browser.evaluate", (with, where, p) -> FieldReader.string(with, "script", where, p, true));
+    desktop(t, "desktop.launch", (with, where, p) -> {
+      FieldReader.string(with, "command", where, p, true);
+      Object args = with.getValue("args");
+      if (args != null && !(args instanceof JsonArray a && a.stream().allMatch(x -> x instanceof String))) p.add(where + ".args", "must be a list of strings");
+      windowMatch(with, where, p, false);
+      FieldReader.duration(with, "timeout", where, p, null);
+      FieldReader.duration(with, "settle", where, p, null);
+      flags(with, where, p, "keepRunning", "focus");
+    });
+    desktop(t, "desktop.findWindow", (with, where, p) -> {
+      windowMatch(with, where, p, true);
+      flags(with, where, p, "focus");
+    });
+    desktop(t, "desktop.waitForWindow", (with, where, p) -> {
+      windowMatch(with, where, p, true);
+      FieldReader.duration(with, "timeout", where, p, null);
+      FieldReader.duration(with, "settle", where, p, null);
+      flags(with, where, p, "gone");
+    });
+    desktop(t, "desktop.move", (with, where, p) -> point(with, where, p, true));
+    desktop(t, "desktop.click", (with, where, p) -> {
+      point(with, where, p, false);
+      Object button = with.getValue("button");
+      if (button != null && !(button instanceof String b && java.util.List.of("left", "middle", "right").contains(b.toLowerCase(java.util.Locale.ROOT)))) {
+        p.add(where + ".button", "must be left, middle or right");
+      }
+      flags(with, where, p, "double");
+    });
+    desktop(t, "desktop.type", (with, where, p) -> {
+      String text = FieldReader.string(with, "text", where, p, false);
+      if (with.getValue("text") == null) p.add(where + ".text", "is required");
+      else if (text != null && text.length() > MAX_TYPED) p.add(where + ".text", "has " + text.length() + " characters; at most " + MAX_TYPED + " are typed in one step");
+      FieldReader.duration(with, "delay", where, p, null);
+    });
+    desktop(t, "desktop.key", (with, where, p) -> {
+      Object keys = with.getValue("keys");
+      if (keys == null) p.add(where + ".keys", "is required (like \"ctrl+a\", \"Return\" or a list of them)");
+      else if (!isPlaceholder(keys)) {
+        try {
+          io.robogrid.runner.desktop.KeyCombo.sequence(keys instanceof JsonArray a ? a.getList() : keys);
+        } catch (IllegalArgumentException e) {
+          p.add(where + ".keys", e.getMessage());
+        }
+      }
+    });
+    desktop(t, "desktop.screenshot", (with, where, p) -> {
+      String name = FieldReader.string(with, "name", where, p, true);
+      if (name != null && !name.contains("${") && !name.matches("[A-Za-z0-9._-]{1,100}")) {
+        p.add(where + ".name", "use letters, digits, '.', '_' and '-' (at most 100)");
+      }
+      window(with, where, p);
+    });
     return new StepCatalog(t);
+  }
+
+  /** The capability a desktop step stands for: the workflow says which desktop ({@code requires} or the step's {@code desktop}). */
+  public static final String DESKTOP = io.robogrid.grid.Capability.DESKTOP_PREFIX;
+  static final int MAX_TYPED = 100_000;
+
+  /**
+   * A desktop step: it runs on a leased desktop, the one its {@code desktop} names or else the one desktop the
+   * workflow requires (see {@link WorkflowParser}).
+   */
+  private static void desktop(Map<String, StepType> types, String name, StepType.Validator validator) {
+    types.put(name, new StepType(name, DESKTOP, (with, where, p) -> {
+      Object desktop = with.getValue("desktop");
+      if (desktop != null && !isDesktopName(desktop)) {
+        p.add(where + ".desktop", "must be a desktop name like desk1 (no placeholders: it decides where the job runs)");
+      }
+      validator.validate(with, where, p);
+    }));
+  }
+
+  /** Whether {@code v} names a desktop ({@code desk1} of {@code desktop:desk1}). */
+  static boolean isDesktopName(Object v) {
+    return v instanceof String d && !d.contains(":") && io.robogrid.grid.Capability.NAME.matcher(DESKTOP + d).matches();
+  }
+
+  /** {@code title} (contained in the window's title) or {@code titleRegex}, one of them, required or not. */
+  private static void windowMatch(JsonObject with, String where, Problems p, boolean required) {
+    String title = FieldReader.string(with, "title", where, p, false);
+    String regex = FieldReader.string(with, "titleRegex", where, p, false);
+    if (title != null && regex != null) p.add(where, "give title or titleRegex, not both");
+    else if (required && title == null && regex == null && with.getValue("title") == null && with.getValue("titleRegex") == null) {
+      p.add(where, "needs title (a part of the window's title) or titleRegex");
+    }
+    if (regex != null && !regex.contains("${")) {
+      try {
+        java.util.regex.Pattern.compile(regex);
+      } catch (java.util.regex.PatternSyntaxException e) {
+        p.add(where + ".titleRegex", "is not a valid regular expression: " + e.getDescription());
+      }
+    }
+  }
+
+  /** {@code x} and {@code y} (whole pixels; both, or with {@code required} false neither) and an optional {@code window}. */
+  private static void point(JsonObject with, String where, Problems p, boolean required) {
+    boolean hasX = with.getValue("x") != null, hasY = with.getValue("y") != null;
+    if (hasX != hasY || required && !hasX) p.add(where, required ? "needs x and y" : "needs both x and y, or neither (to click where the pointer is)");
+    for (String k : java.util.List.of("x", "y")) {
+      Object v = with.getValue(k);
+      if (v != null && !isPlaceholder(v)) FieldReader.integer(with, k, where, p, -100_000, 100_000);
+    }
+    window(with, where, p);
+    if (with.getValue("window") != null && !hasX) p.add(where + ".window", "needs x and y: the point relative to the window");
+  }
+
+  private static void window(JsonObject with, String where, Problems p) {
+    Object w = with.getValue("window");
+    if (w != null && !(w instanceof Number || w instanceof String || w instanceof JsonObject)) {
+      p.add(where + ".window", "must be a window id, a title, or a window an earlier step found");
+    }
+  }
+
+  private static void flags(JsonObject with, String where, Problems p, String... keys) {
+    for (String k : keys) if (with.getValue(k) != null && !(with.getValue(k) instanceof Boolean)) p.add(where + "." + k, "must be true or false");
   }
 
   /**

@@ -69,14 +69,38 @@ public final class WorkflowParser {
       }
       checkGraph(steps, join(where, "steps"), problems);
     }
+    List<StepSpec> desktopSteps = new ArrayList<>();
     for (StepSpec s : steps) {
       StepType type = catalog.get(s.type());
-      if (type != null && type.capability() != null) requires.add(type.capability());
+      if (type == null || type.capability() == null) continue;
+      if (type.capability().equals(StepCatalog.DESKTOP)) desktopSteps.add(s);
+      else requires.add(type.capability());
     }
+    desktops(desktopSteps, requires, join(where, "steps"), problems);
     Workflow.LoginFlow login = json.getValue("login") == null ? null : parseLogin(json.getValue("login"), join(where, "login"), problems);
     if (login != null) requires.add(Capability.BROWSER);
     return new Workflow(List.copyOf(steps), retry, timeout, priority == null ? 0 : priority, Set.copyOf(requires),
         maxSteps == null ? Workflow.DEFAULT_MAX_STEPS : maxSteps, login);
+  }
+
+  /**
+   * Which desktop each desktop step drives decides where the job can run, so it is settled here: a step naming its
+   * {@code desktop} requires that one; a step naming none drives the one desktop the workflow requires, and naming
+   * none is a mistake when the workflow requires none or several.
+   */
+  private static void desktops(List<StepSpec> desktopSteps, Set<String> requires, String where, Problems problems) {
+    for (StepSpec s : desktopSteps) {
+      if (StepCatalog.isDesktopName(s.with().getValue("desktop"))) requires.add(Capability.DESKTOP_PREFIX + s.with().getString("desktop"));
+    }
+    List<String> desktops = requires.stream().filter(Capability::isDesktop).sorted().toList();
+    for (StepSpec s : desktopSteps) {
+      if (s.with().getValue("desktop") != null) continue;
+      if (desktops.isEmpty()) {
+        problems.add(where + " (" + s.id() + ")", s.type() + " needs a desktop: add \"desktop:<name>\" to the workflow's requires, or name it in the step's desktop");
+      } else if (desktops.size() > 1) {
+        problems.add(where + " (" + s.id() + ").with.desktop", "the workflow requires several desktops " + desktops + ": name the one this step drives");
+      }
+    }
   }
 
   /**

@@ -29,4 +29,18 @@ public final class Await {
     }
     throw new AssertionError("expected a failure, got success");
   }
+
+  /** Polls {@code condition} every 50 ms until it holds; fails the test with {@code what} after {@code within}. */
+  public static void until(java.util.function.BooleanSupplier condition, java.time.Duration within, String what) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) org.junit.jupiter.api.Assertions.fail("not within " + within + ": " + what);
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        org.junit.jupiter.api.Assertions.fail("interrupted waiting for: " + what);
+      }
+    }
+  }
 }

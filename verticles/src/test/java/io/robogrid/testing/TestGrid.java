@@ -57,6 +57,14 @@ public final class TestGrid {
 
   /** @param capabilities what the runner offers (default {@code http}) */
   public static TestGrid start(Vertx vertx, String robotsJson, int slots, String... capabilities) {
+    return start(vertx, robotsJson, slots, new JsonObject(), capabilities);
+  }
+
+  /**
+   * @param runnerSettings more of the runner's config section ({@code desktops}, {@code desktop}…), over the test defaults
+   * @param capabilities what the runner offers (default {@code http})
+   */
+  public static TestGrid start(Vertx vertx, String robotsJson, int slots, JsonObject runnerSettings, String... capabilities) {
     DatabaseOptions db = TestDatabase.newDatabaseOptions();
     Pool pool = db.pool(vertx);
     Await.result(Migrations.apply(pool));
@@ -71,6 +79,7 @@ public final class TestGrid {
         .put("shutdownGrace", "2s").put("leaseWait", "500ms")
         .put("browser", new JsonObject().put("recycleAfter", 3).put("actionTimeout", "5s"));
     if (capabilities != null) runner.put("capabilities", new JsonArray(java.util.List.of((Object[]) capabilities)));
+    runner.mergeIn(runnerSettings);
     RunnerOptions ro = RunnerOptions.fromJson("test-node", "test", runner);
     List<String> roles = List.of("coordinator", "router", "runner", "web");
     PresenceVerticle presence = new PresenceVerticle("test-node", "local", "127.0.0.1", roles, "test", clock.instant(), clock.instant(),

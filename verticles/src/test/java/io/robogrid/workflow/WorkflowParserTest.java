@@ -83,7 +83,7 @@ class WorkflowParserTest {
   @Test
   void unknownStepTypeIsRejectedListingKnownTypes() {
     parse("{\"steps\": [{\"id\": \"a\", \"type\": \"teleport\"}]}");
-    assertOnlyProblem("workflow.steps[0] (a).type: unknown step type 'teleport' (known: log, wait, set, fail, http, browser.goto, browser.click, browser.fill, browser.press, browser.select, browser.check, browser.extract, browser.waitFor, browser.assert, browser.screenshot, browser.evaluate)");
+    assertOnlyProblem("workflow.steps[0] (a).type: unknown step type 'teleport' (known: log, wait, set, fail, http, browser.goto, browser.click, browser.fill, browser.press, browser.select, browser.check, browser.extract, browser.waitFor, browser.assert, browser.screenshot, browser.evaluate, desktop.launch, desktop.findWindow, desktop.waitForWindow, desktop.move, desktop.click, desktop.type, desktop.key, desktop.screenshot)");
   }
 
   @Test
@@ -297,5 +297,55 @@ class WorkflowParserTest {
         "workflow.login.steps[0].type: a login step must be a browser step, not 'http'",
         "workflow.login.steps[1].needs: login steps run in order; they take no needs",
         "workflow.login.steps[1].with: ${steps.h.output.body}: a login step may use the input and env, not other steps' outputs"), problems.items());
+  }
+
+  @Test
+  void desktopStepsDriveTheDesktopTheWorkflowRequiresOrTheOneTheyName() {
+    Workflow wf = parse("""
+        {"requires": ["desktop:desk1"], "steps": [
+           {"id": "term", "type": "desktop.launch", "with": {"command": "xterm", "args": ["-T", "T"], "title": "T", "timeout": "20s"}},
+           {"id": "find", "type": "desktop.findWindow", "needs": ["term"], "with": {"titleRegex": "^T$"}},
+           {"id": "go", "type": "desktop.click", "needs": ["find"], "with": {"x": 10, "y": 5, "window": "${steps.find.output}", "button": "right", "double": true}},
+           {"id": "say", "type": "desktop.type", "needs": ["go"], "with": {"text": "héllo ✓\\n", "delay": "5ms"}},
+           {"id": "keys", "type": "desktop.key", "needs": ["say"], "with": {"keys": ["ctrl+a", "alt+F4"]}},
+           {"id": "shot", "type": "desktop.screenshot", "needs": ["keys"], "with": {"name": "after"}}]}""");
+    assertEquals(List.of(), problems.items());
+    assertEquals(Set.of("desktop:desk1"), wf.requires());
+    Workflow named = parse("{\"steps\": [{\"id\": \"s\", \"type\": \"desktop.screenshot\", \"with\": {\"name\": \"x\", \"desktop\": \"desk2\"}}]}");
+    assertEquals(List.of(), problems.items());
+    assertEquals(Set.of("desktop:desk2"), named.requires(), "a step naming its desktop requires it");
+  }
+
+  @Test
+  void aDesktopStepWithoutADesktopOrWithBadParametersIsRejected() {
+    parse("""
+        {"steps": [
+           {"id": "a", "type": "desktop.move", "with": {"x": 1}},
+           {"id": "b", "type": "desktop.key", "with": {"keys": "ctrl+shift+Banana"}},
+           {"id": "c", "type": "desktop.findWindow", "with": {"title": "x", "titleRegex": "("}},
+           {"id": "d", "type": "desktop.click", "with": {"button": "thumb", "window": "T"}},
+           {"id": "e", "type": "desktop.screenshot", "with": {"name": "a b", "desktop": "${input.d}"}}]}""");
+    assertEquals(List.of(
+        "workflow.steps[0] (a).with: needs x and y",
+        "workflow.steps[1] (b).with.keys: 'ctrl+shift+Banana': unknown key 'Banana' (a character, or one of Return, Tab, Escape,"
+            + " BackSpace, Delete, Home, End, Page_Up, Page_Down, Left, Up, Right, Down, space, F1-F24…)",
+        "workflow.steps[2] (c).with: give title or titleRegex, not both",
+        "workflow.steps[2] (c).with.titleRegex: is not a valid regular expression: Unclosed group",
+        "workflow.steps[3] (d).with.window: needs x and y: the point relative to the window",
+        "workflow.steps[3] (d).with.button: must be left, middle or right",
+        "workflow.steps[4] (e).with.desktop: must be a desktop name like desk1 (no placeholders: it decides where the job runs)",
+        "workflow.steps[4] (e).with.name: use letters, digits, '.', '_' and '-' (at most 100)",
+        "workflow.steps (a): desktop.move needs a desktop: add \"desktop:<name>\" to the workflow's requires, or name it in the step's desktop",
+        "workflow.steps (b): desktop.key needs a desktop: add \"desktop:<name>\" to the workflow's requires, or name it in the step's desktop",
+        "workflow.steps (c): desktop.findWindow needs a desktop: add \"desktop:<name>\" to the workflow's requires, or name it in the step's desktop",
+        "workflow.steps (d): desktop.click needs a desktop: add \"desktop:<name>\" to the workflow's requires, or name it in the step's desktop"),
+        problems.items());
+  }
+
+  @Test
+  void aDesktopStepOfAWorkflowRequiringSeveralDesktopsMustNameItsOwn() {
+    parse("""
+        {"requires": ["desktop:a", "desktop:b"], "steps": [{"id": "s", "type": "desktop.type", "with": {"text": "x"}}]}""");
+    assertOnlyProblem("workflow.steps (s).with.desktop: the workflow requires several desktops [desktop:a, desktop:b]: name the one this step drives");
   }
 }
