@@ -23,6 +23,13 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+# Whether the dynamic linker knows a shared library. Not 'grep -q': under pipefail, ldconfig killed by SIGPIPE when grep
+# stops early would make a library that is there look missing. No ldconfig (not Debian): assume it is there.
+has_lib() {
+  command -v ldconfig >/dev/null || return 0
+  ldconfig -p | grep -F "$1" >/dev/null
+}
+
 java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
 
 # A container image (or a machine given a built node) sets ROBOGRID_PREBUILT=1: it needs a Java runtime, nothing else.
@@ -41,11 +48,24 @@ ensure_toolchain() {
   fi
   command -v mvn >/dev/null || apt_install maven
   # zonky's PostgreSQL binaries need these shared libraries; slim images lack them
-  if command -v ldconfig >/dev/null && ! ldconfig -p | grep -q 'libxml2.so'; then apt_install libxml2 || true; fi
+  has_lib libxml2.so || apt_install libxml2 || true
   command -v curl >/dev/null || apt_install curl
   # browser slots drive Debian's Chromium through Playwright (Playwright's own browser download needs the internet)
   [ -x /usr/bin/chromium ] || apt_install chromium
   command -v pgrep >/dev/null || apt_install procps
+  # desktop robots drive X displays through libX11 and the XTEST extension's client library
+  has_lib libXtst.so.6 || apt_install libxtst6 || true
+}
+
+# The tests and the desktop benchmark drive real X programs on their own Xvfb servers: an X server, xterm, the X
+# utilities, and libXss (the tests read the server's idle time to check keep-alive nudges).
+ensure_desktop_tools() {
+  command -v Xvfb >/dev/null && command -v xterm >/dev/null && command -v xdpyinfo >/dev/null \
+    && has_lib libXss.so.1 \
+    || apt_install xvfb xterm x11-apps x11-utils libxss1
+  # the Swing application of the tests needs the JDK's X11 toolkit, which a headless-only JDK lacks
+  local jhome; jhome="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+  [ -f "$jhome/lib/libawt_xawt.so" ] || apt_install "openjdk-$(java_major)-jre" || true
 }
 
 # Builds (without tests) when the jar is missing or any source or build file is newer than it.

@@ -1,5 +1,6 @@
 package io.robogrid.node;
 
+import io.robogrid.runner.desktop.DesktopOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +40,8 @@ public final class NodeConfig {
       Map.entry("ROBOGRID_CLUSTER_MEMBERS", (c, v) -> section(c, "cluster").put("members", list(v))),
       Map.entry("ROBOGRID_CAPABILITIES", (c, v) -> section(c, "runner").put("capabilities", list(v))),
       Map.entry("ROBOGRID_RUNNER_SLOTS", (c, v) -> section(c, "runner").put("slots", integer("ROBOGRID_RUNNER_SLOTS", v))),
+      // desk1=:99,desk2=:100 → runner.desktops; each desktop is offered as desktop:<name>
+      Map.entry("ROBOGRID_DESKTOPS", (c, v) -> section(c, "runner").put("desktops", DesktopOptions.parseList(v))),
       Map.entry("ROBOGRID_HEARTBEAT_TIMEOUT", (c, v) -> section(c, "coordinator").put("heartbeatTimeout", v)),
       Map.entry("ROBOGRID_LOG_FORMAT", (c, v) -> section(c, "log").put("format", v)),
       Map.entry("ROBOGRID_LOG_LEVEL", (c, v) -> section(c, "log").put("level", v)));

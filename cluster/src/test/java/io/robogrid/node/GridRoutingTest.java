@@ -32,12 +32,17 @@ import org.junit.jupiter.api.Test;
 class GridRoutingTest {
   static final String ROBOTS = """
       {"robots": [
-        {"name": "desk", "requires": ["desktop:desk1"], "steps": [{"id": "drive", "type": "wait", "with": {"duration": "${input.duration:-300ms}"}}]},
+        {"name": "desk", "requires": ["desktop:desk1"], "steps": [
+          {"id": "point", "type": "desktop.move", "with": {"x": 100, "y": 100}},
+          {"id": "drive", "type": "wait", "needs": ["point"], "with": {"duration": "${input.duration:-300ms}"}},
+          {"id": "look", "type": "desktop.screenshot", "needs": ["drive"], "with": {"name": "desk"}}]},
         {"name": "crm", "requires": ["agent:crm"], "steps": [{"id": "talk", "type": "log", "with": {"message": "hello crm"}}]}
       ]}""";
 
   private static TestCluster cluster;
   private static NodeProcess hub, plain, deskA, deskB;
+  /** desk1: one real X display both desktop nodes reach. */
+  private static io.robogrid.testing.Xvfb desk1;
   private static Api api;
 
   @BeforeAll
@@ -45,8 +50,9 @@ class GridRoutingTest {
     cluster = new TestCluster(ROBOTS);
     hub = cluster.node("coordinator,router,web", null).start();
     plain = cluster.node("runner", "http");
-    deskA = cluster.node("runner", "http,desktop:desk1");
-    deskB = cluster.node("runner", "desktop:desk1");
+    desk1 = io.robogrid.testing.Xvfb.start(800, 600);
+    deskA = cluster.node("runner", "http").env("ROBOGRID_DESKTOPS", "desk1=" + desk1.display);
+    deskB = cluster.node("runner", "desktop:desk1").env("ROBOGRID_DESKTOPS", "desk1=" + desk1.display);
     ExecutorService starter = Executors.newFixedThreadPool(3);
     List<Future<NodeProcess>> started = new ArrayList<>();
     for (NodeProcess n : List.of(plain, deskA, deskB)) started.add(starter.submit(n::start));
@@ -59,6 +65,7 @@ class GridRoutingTest {
   @AfterAll
   static void stopGrid() throws Exception {
     if (cluster != null) cluster.close();
+    if (desk1 != null) desk1.close();
   }
 
   private static JsonObject awaitNodes(int count) throws Exception {
@@ -155,6 +162,8 @@ class GridRoutingTest {
         assertEquals(1, released.size(), id + " " + released);
         assertEquals("desktop:desk1", taken.get(0).getJsonObject("data").getString("resource"));
         assertEquals("SUCCEEDED", released.get(0).getJsonObject("data").getString("reason"));
+        JsonObject look = api.get("/api/v1/jobs/" + id).getJsonObject("steps").getJsonObject("look").getJsonObject("output");
+        assertEquals(800, look.getInteger("width"), "the job drove the shared X display: " + look);
         held.add(new Instant[] {Instant.parse(taken.get(0).getString("at")), Instant.parse(released.get(0).getString("at"))});
         stream.await(m -> "lease.released".equals(m.getString("type")) && id.equals(m.getString("jobId")), Duration.ofSeconds(5), "lease.released of " + id);
       }
