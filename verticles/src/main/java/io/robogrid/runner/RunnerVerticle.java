@@ -124,7 +124,11 @@ public final class RunnerVerticle extends VerticleBase {
     for (Capability c : options.capabilities()) {
       if (!Capability.isDesktop(c.name())) continue;
       String name = c.name().substring(Capability.DESKTOP_PREFIX.length());
-      desktops.put(name, new Desktop(name, options.desktop().displays().get(name)));
+      Desktop desktop = new Desktop(name, options.desktop().displays().get(name));
+      if (!desktop.drivable()) {
+        log.warn("desktop:{} is offered without a display (runner.desktops.{}): jobs can lease it, but its desktop steps fail", name, name);
+      }
+      desktops.put(name, desktop);
     }
     publishStatus();
     var bus = vertx.eventBus();
@@ -245,7 +249,8 @@ public final class RunnerVerticle extends VerticleBase {
       chain = chain.compose(v -> DesktopJob.begin(vertx, desktop, options.desktop(), a.jobId()).map(job -> {
         entry.desktops.put(desktop.name(), job);
         return (Void) null;
-      }));
+      }).recover(e -> Future.failedFuture(e instanceof StepFailure ? e : new StepFailure(ErrorClass.DESKTOP_ERROR,
+          "could not take desktop " + desktop.name() + ": " + e))));
     }
     return chain;
   }
@@ -299,7 +304,10 @@ public final class RunnerVerticle extends VerticleBase {
           default -> log.atInfo();
         };
         event.addKeyValue("job", a.jobId()).addKeyValue("step", step).log(message);
-        entry.reporter.send(Reports.stepLog(node, a.jobId(), a.attempt(), step, level, JsonText.withoutNul(message), clock.instant()));
+        JsonObject report = Reports.stepLog(node, a.jobId(), a.attempt(), step, level, JsonText.withoutNul(message), clock.instant());
+        // a browser slot's or a desktop's thread may log too: reports are sent, in order, from the runner's own context
+        if (vertx.getOrCreateContext() == context) entry.reporter.send(report);
+        else context.runOnContext(v -> entry.reporter.send(report));
       }
     };
     Map<String, Function<String, Object>> schemes = new HashMap<>();

@@ -137,7 +137,8 @@ public final class StepCatalog {
       String text = FieldReader.string(with, "text", where, p, false);
       if (with.getValue("text") == null) p.add(where + ".text", "is required");
       else if (text != null && text.length() > MAX_TYPED) p.add(where + ".text", "has " + text.length() + " characters; at most " + MAX_TYPED + " are typed in one step");
-      FieldReader.duration(with, "delay", where, p, null);
+      java.time.Duration delay = FieldReader.duration(with, "delay", where, p, null);
+      if (delay != null && delay.toMillis() > 5_000) p.add(where + ".delay", "may be at most 5s between characters");
     });
     desktop(t, "desktop.key", (with, where, p) -> {
       Object keys = with.getValue("keys");
@@ -174,6 +175,8 @@ public final class StepCatalog {
       if (desktop != null && !isDesktopName(desktop)) {
         p.add(where + ".desktop", "must be a desktop name like desk1 (no placeholders: it decides where the job runs)");
       }
+      java.time.Duration pause = FieldReader.duration(with, "pauseAfter", where, p, null);
+      if (pause != null && pause.toSeconds() > 60) p.add(where + ".pauseAfter", "may be at most 60s");
       validator.validate(with, where, p);
     }));
   }
@@ -217,6 +220,7 @@ public final class StepCatalog {
     if (w != null && !(w instanceof Number || w instanceof String || w instanceof JsonObject)) {
       p.add(where + ".window", "must be a window id, a title, or a window an earlier step found");
     }
+    if (w instanceof JsonObject o && o.getValue("id") == null) windowMatch(o, where + ".window", p, true);
   }
 
   private static void flags(JsonObject with, String where, Problems p, String... keys) {

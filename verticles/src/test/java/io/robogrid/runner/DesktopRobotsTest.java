@@ -90,7 +90,7 @@ class DesktopRobotsTest {
     String text = "héllo ✓ Ω wörld"; // é, ö are in Latin-1 but not on a US keymap; ✓ and Ω have no key at all
     JsonObject job = grid.submit(onDesk(inline(null,
         step("term", "desktop.launch", new JsonObject().put("command", "xterm")
-            .put("args", new JsonArray(List.of("-u8", "-T", "robo-term", "-geometry", "80x10+0+0", "-e", "sh"))).put("title", "robo-term")),
+            .put("args", new JsonArray(List.of("-u8", "-T", "robo-term", "-geometry", "80x10+0+0", "-bg", "#ff8000", "-e", "sh"))).put("title", "robo-term")),
         step("find", "desktop.findWindow", new JsonObject().put("title", "robo-term"), "term"),
         step("cmd", "desktop.type", new JsonObject().put("text", "printf '%s' '" + text + "' > " + out), "find"),
         step("enter", "desktop.key", new JsonObject().put("keys", "Return"), "cmd"),
@@ -106,6 +106,8 @@ class DesktopRobotsTest {
     JsonObject shot = output(done, "shot");
     assertEquals(window.getInteger("width"), shot.getInteger("width"), "a window's screenshot is the window");
     assertEquals(window.getInteger("height"), shot.getInteger("height"));
+    BufferedImage term = ImageIO.read(new ByteArrayInputStream(grid.get("/api/v1/jobs/" + job.getString("id") + "/artifacts/term.png").body().getBytes()));
+    assertEquals(0xff8000, term.getRGB(term.getWidth() - 5, term.getHeight() - 5) & 0xffffff, "the pixels are xterm's (its background is #ff8000)");
 
     long pid = output(done, "term").getLong("pid");
     Await.until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(10),
@@ -138,6 +140,8 @@ class DesktopRobotsTest {
     JsonObject window = output(done, "app").getJsonObject("window");
     assertEquals(window.getInteger("x") + buttonX, output(done, "submit").getInteger("x"), "relative to the window found at launch");
     assertEquals(window.getInteger("y") + buttonY, output(done, "submit").getInteger("y"));
+    long pid = output(done, "app").getLong("pid");
+    Await.until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(10), "the app's JVM is closed with the job");
   }
 
   @Test
@@ -171,6 +175,14 @@ class DesktopRobotsTest {
     Instant[] ha = held(grid, a), hb = held(grid, b);
     assertTrue(!hb[0].isBefore(ha[1]) || !ha[0].isBefore(hb[1]),
         "both held desk1 at once: a " + ha[0] + "–" + ha[1] + ", b " + hb[0] + "–" + hb[1]);
+    Instant[] da = drove(grid.job(a)), db = drove(grid.job(b));
+    assertTrue(!db[0].isBefore(da[1]) || !da[0].isBefore(db[1]), "both drove desk1 at once: a " + da[0] + "–" + da[1] + ", b " + db[0] + "–" + db[1]);
+  }
+
+  /** From the job's first desktop step's start to its last one's end. */
+  private static Instant[] drove(JsonObject job) {
+    JsonObject steps = job.getJsonObject("steps");
+    return new Instant[] {Instant.parse(steps.getJsonObject("type").getString("startedAt")), Instant.parse(steps.getJsonObject("key").getString("finishedAt"))};
   }
 
   /** When the job took and released its desktop lease. */
@@ -195,16 +207,14 @@ class DesktopRobotsTest {
         Duration.ofSeconds(30), "the job leased the desktop");
     Thread.sleep(800); // the display was idle before; the first nudge comes one interval after the lease
     long maxIdle = 0;
-    int samples = 0;
-    while (!"SUCCEEDED".equals(grid.job(id).getString("state")) && samples < 200) {
-      Thread.sleep(100);
-      if (!"RUNNING".equals(grid.job(id).getString("state"))) break;
+    long until = System.nanoTime() + Duration.ofMillis(2_500).toNanos(); // the job holds the desktop 4 s
+    while (System.nanoTime() < until) {
       maxIdle = Math.max(maxIdle, xvfb.idleMillis());
-      samples++;
+      Thread.sleep(50);
     }
+    assertEquals("RUNNING", grid.job(id).getString("state"), "the samples were all taken while the job held the desktop");
     JsonObject done = grid.awaitState(id, Duration.ofSeconds(30), "SUCCEEDED", "FAILED");
     assertEquals("SUCCEEDED", done.getString("state"), done.encodePrettily());
-    assertTrue(samples >= 15, "sampled the idle time " + samples + " times while the job ran");
     assertTrue(maxIdle < 1200, "the display was idle for " + maxIdle + " ms while a job held it (nudges every 400 ms)");
     int nudges = done.getJsonObject("metrics").getJsonObject("desktops").getJsonObject("desk1").getInteger("nudges");
     assertTrue(nudges >= 5, nudges + " nudges in 4 s");
@@ -218,14 +228,16 @@ class DesktopRobotsTest {
     Map<String, JsonObject> bad = Map.of(
         "off-screen", step("s", "desktop.click", new JsonObject().put("x", 5000).put("y", 10)),
         "no-such-window", step("s", "desktop.screenshot", new JsonObject().put("name", "w").put("window", 0x5abcdef)),
-        "no-such-title", step("s", "desktop.findWindow", new JsonObject().put("title", "There is no such window")));
+        "no-such-title", step("s", "desktop.findWindow", new JsonObject().put("title", "There is no such window")),
+        "not-a-title", step("s", "desktop.findWindow", new JsonObject().put("title", "${input.n}")));
     Map<String, String> expected = Map.of(
         "off-screen", "INVALID_COORDINATES: (5000, 10) is off the screen (1024x768)",
         "no-such-window", "WINDOW_NOT_FOUND: window 0x5abcdef on " + xvfb.display + ": X error BadWindow (invalid Window parameter) (code 3)"
             + " on request X_GetWindowAttributes, resource 0x5abcdef",
-        "no-such-title", "WINDOW_NOT_FOUND: no window with title containing 'There is no such window' (windows now: none)");
-    for (String name : List.of("off-screen", "no-such-window", "no-such-title")) {
-      JsonObject job = grid.submit(onDesk(inline(null, bad.get(name))));
+        "no-such-title", "WINDOW_NOT_FOUND: no window with title containing 'There is no such window' (windows now: none)",
+        "not-a-title", "BAD_WORKFLOW: desktop.findWindow: needs title or titleRegex as a string, not 5 / null");
+    for (String name : List.of("off-screen", "no-such-window", "no-such-title", "not-a-title")) {
+      JsonObject job = grid.submit(onDesk(inline(null, bad.get(name))).put("input", new JsonObject().put("n", 5)));
       JsonObject done = grid.awaitState(job.getString("id"), Duration.ofSeconds(30), "SUCCEEDED", "FAILED");
       assertEquals("FAILED", done.getString("state"), name);
       JsonObject error = done.getJsonObject("error");

@@ -55,6 +55,9 @@ public interface DesktopDriver extends AutoCloseable {
   /** What a program launched on this desktop needs in its environment ({@code DISPLAY} on X11). */
   Map<String, String> launchEnvironment();
 
+  /** Called when a job takes the desktop: the driver re-reads what others may have changed since (the keyboard map). */
+  default void jobStarted() {}
+
   /**
    * Undoes what a job changed in the session beyond its own input: keys the X driver remapped to type characters the
    * layout lacks get their old (empty) meaning back. Called when a job lets go of the desktop.

@@ -28,7 +28,6 @@ public final class DesktopJob {
   private final long keepAliveMs;
   private final List<Launched> launched = new ArrayList<>();
   private long timer = -1;
-  private boolean nudging;
   private boolean ended;
   private int nudges;
   private int actions;
@@ -51,8 +50,11 @@ public final class DesktopJob {
   public static Future<DesktopJob> begin(Vertx vertx, Desktop desktop, DesktopOptions options, UUID jobId) {
     DesktopJob job = new DesktopJob(vertx, desktop, jobId, options.keepAlive().toMillis());
     if (!desktop.drivable()) return Future.succeededFuture(job);
-    return desktop.call(vertx, DesktopDriver::describe).map(d -> {
-      job.startKeepAlive();
+    return desktop.call(vertx, d -> {
+      d.jobStarted();
+      return d.describe();
+    }).map(d -> {
+      job.scheduleKeepAlive();
       return job;
     });
   }
@@ -80,10 +82,18 @@ public final class DesktopJob {
     return desktop.call(vertx, work);
   }
 
-  /** A program a step started: it is closed when the job ends unless {@code keep}. */
+  /**
+   * A program a step started: it is closed when the job ends unless {@code keep}. Call on the event loop. A job that
+   * ended meanwhile (cancelled while the program was being started) closes it at once.
+   */
   public void launched(Process process, boolean keep, Path output) {
     programs++;
-    launched.add(new Launched(process, keep, output));
+    Launched l = new Launched(process, keep, output);
+    if (!ended) launched.add(l);
+    else vertx.executeBlocking(() -> {
+      close(l);
+      return null;
+    }, false);
   }
 
   /** What the job did on the desktop: input actions, keep-alive nudges, programs launched. */
@@ -91,31 +101,38 @@ public final class DesktopJob {
     return new JsonObject().put("actions", actions).put("nudges", nudges).put("launched", programs);
   }
 
-  private void startKeepAlive() {
-    if (keepAliveMs <= 0) return;
-    timer = vertx.setPeriodic(keepAliveMs, t -> {
-      // input within the interval kept the session awake already; a nudge still on its way is not doubled
-      if (nudging || ended || desktop.quietMillis() < keepAliveMs * 9 / 10) return;
-      nudging = true;
+  /**
+   * Arms the next keep-alive check for when the desktop will have been quiet for the interval: input from steps
+   * pushes it back, so the session is never left alone for much more than the interval, and busy jobs get no nudges.
+   */
+  private void scheduleKeepAlive() {
+    if (keepAliveMs <= 0 || ended) return;
+    timer = vertx.setTimer(Math.max(10, keepAliveMs - desktop.quietMillis()), t -> {
+      if (ended) return;
+      if (desktop.quietMillis() < keepAliveMs - 10) {
+        scheduleKeepAlive(); // there was input since this was armed
+        return;
+      }
       desktop.call(vertx, d -> {
+        desktop.inputSent(); // stamped as it goes out: a slow nudge does not make the next one late
         d.nudge();
-        desktop.inputSent();
         return null;
       }).onComplete(ar -> {
-        nudging = false;
         if (ar.succeeded()) {
           nudges++;
           log.atDebug().addKeyValue("job", jobId).log("desktop {}: keep-alive nudge {}", name(), nudges);
         } else {
           log.atWarn().addKeyValue("job", jobId).log("desktop {}: keep-alive nudge failed: {}", name(), ar.cause().getMessage());
         }
+        scheduleKeepAlive();
       });
     });
   }
 
   /**
    * Ends the job's hold: no more nudges, the programs it launched are closed (their children first), and the driver
-   * undoes what the job changed in the session. Never fails.
+   * undoes what the job changed in the session. Never fails, and ends within {@link #END_WAIT_MS} even when the
+   * desktop's thread is stuck (an X server that stopped answering): the lease must not be held forever.
    */
   public Future<Void> end() {
     if (ended) return Future.succeededFuture();
@@ -130,17 +147,30 @@ public final class DesktopJob {
       d.jobEnded();
       return (Void) null;
     });
-    return Future.join(closed, restored).<Void>mapEmpty().otherwiseEmpty();
+    return Future.join(closed, restored).<Void>mapEmpty().timeout(END_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(e -> {
+          log.atError().addKeyValue("job", jobId).log("desktop {}: not let go cleanly within {} ms ({}); its lease is given back anyway",
+              name(), END_WAIT_MS, e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
+  static final long END_WAIT_MS = 10_000;
+
+  /** Blocking: the program and every process it started (found before any is stopped), politely, then by force. */
   private void close(Launched l) {
     try {
       if (!l.keep() && l.process().isAlive()) {
-        l.process().descendants().forEach(ProcessHandle::destroy);
-        l.process().destroy();
-        if (!l.process().waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
-          l.process().descendants().forEach(ProcessHandle::destroyForcibly);
-          l.process().destroyForcibly();
+        List<ProcessHandle> all = new ArrayList<>(l.process().descendants().toList());
+        all.add(l.process().toHandle());
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        for (ProcessHandle p : all) {
+          try {
+            p.onExit().get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+          } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            p.destroyForcibly();
+          }
         }
         log.atInfo().addKeyValue("job", jobId).log("desktop {}: closed program {} the job launched", name(), l.process().pid());
       }

@@ -16,8 +16,11 @@ import java.util.Map;
  * @param keepAlive how often a desktop a job holds gets a keep-alive nudge when nothing else was typed or clicked ({@code 0s}: never)
  * @param launchTimeout how long {@code desktop.launch} waits for the program's window by default
  * @param windowTimeout how long {@code desktop.waitForWindow} waits by default
+ * @param pauseAfter how long a step that sent input waits before the next step, by default: applications handle input
+ *     asynchronously (a Swing text field loses keys typed within ~50 ms of the click that focused it)
  */
-public record DesktopOptions(Map<String, String> displays, Duration keepAlive, Duration launchTimeout, Duration windowTimeout) {
+public record DesktopOptions(Map<String, String> displays, Duration keepAlive, Duration launchTimeout, Duration windowTimeout,
+                             Duration pauseAfter) {
 
   public static DesktopOptions fromJson(JsonObject runner) {
     JsonObject r = runner == null ? new JsonObject() : runner;
@@ -37,7 +40,8 @@ public record DesktopOptions(Map<String, String> displays, Duration keepAlive, D
     }
     JsonObject s = r.getJsonObject("desktop", new JsonObject());
     return new DesktopOptions(Map.copyOf(displays), Durations.setting(s, "runner.desktop", "keepAlive", "3m"),
-        Durations.setting(s, "runner.desktop", "launchTimeout", "30s"), Durations.setting(s, "runner.desktop", "windowTimeout", "10s"));
+        Durations.setting(s, "runner.desktop", "launchTimeout", "30s"), Durations.setting(s, "runner.desktop", "windowTimeout", "10s"),
+        Durations.setting(s, "runner.desktop", "pauseAfter", "100ms"));
   }
 
   /** Reads {@code ROBOGRID_DESKTOPS}: {@code name=display} pairs separated by commas. */

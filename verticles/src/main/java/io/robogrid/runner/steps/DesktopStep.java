@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 
@@ -41,13 +42,17 @@ import javax.imageio.ImageIO;
 public final class DesktopStep implements StepExecutor {
   /** The step types, by the name workflows use. */
   public enum Action {
-    LAUNCH("desktop.launch"), FIND_WINDOW("desktop.findWindow"), WAIT_FOR_WINDOW("desktop.waitForWindow"), MOVE("desktop.move"),
-    CLICK("desktop.click"), TYPE("desktop.type"), KEY("desktop.key"), SCREENSHOT("desktop.screenshot");
+    LAUNCH("desktop.launch", true), FIND_WINDOW("desktop.findWindow", true), WAIT_FOR_WINDOW("desktop.waitForWindow", false),
+    MOVE("desktop.move", true), CLICK("desktop.click", true), TYPE("desktop.type", true), KEY("desktop.key", true),
+    SCREENSHOT("desktop.screenshot", false);
 
     public final String type;
+    /** Whether the step sends input (a focus change counts): the application gets {@code pauseAfter} to handle it. */
+    final boolean sendsInput;
 
-    Action(String type) {
+    Action(String type, boolean sendsInput) {
       this.type = type;
+      this.sendsInput = sendsInput;
     }
   }
 
@@ -56,6 +61,8 @@ public final class DesktopStep implements StepExecutor {
   /** A new window whose pixels stayed the same this long has drawn itself. */
   static final long SETTLED_MS = 200;
   static final long SETTLE_POLL_MS = 50;
+  /** The longest pause between typed characters a step may ask for. */
+  static final long MAX_DELAY_MS = 5_000;
   /** Characters typed per call to the desktop's thread: a cancel is seen between chunks, and nudges are not needed meanwhile. */
   static final int TYPE_CHUNK = 200;
 
@@ -87,14 +94,34 @@ public final class DesktopStep implements StepExecutor {
         case KEY -> key(ctx, job);
         case SCREENSHOT -> screenshot(ctx, job);
       };
-    } catch (IllegalArgumentException e) {
-      result = Future.failedFuture(new StepFailure(ErrorClass.BAD_WORKFLOW, action.type + ": " + e.getMessage()));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      result = Future.failedFuture(e);
     }
+    if (action.sendsInput) result = result.compose(out -> pauseAfter(ctx, out));
     return result.recover(e -> {
-      StepFailure failure = StepFailure.of(e);
+      StepFailure failure = parameterMistake(e);
       if (ctx.cancellation().isCancelled() || failure.errorClass() == ErrorClass.CANCELLED) return Future.failedFuture(failure);
       return keepFailedScreen(ctx, job).transform(ignored -> Future.failedFuture(failure));
     });
+  }
+
+  /**
+   * Gives the application time to handle the input before the next step sends more: {@code pauseAfter}, else
+   * {@code runner.desktop.pauseAfter}. A timer, not a sleep: the desktop's thread stays free.
+   */
+  private Future<JsonObject> pauseAfter(StepContext ctx, JsonObject output) {
+    long ms = duration(ctx.with(), "pauseAfter", options.pauseAfter()).toMillis();
+    return ms <= 0 ? Future.succeededFuture(output) : ctx.vertx().timer(ms).map(output);
+  }
+
+  /**
+   * A parameter the workflow got wrong (a placeholder that resolved to the wrong type, a bad pattern inside a window
+   * object) is the workflow's mistake, BAD_WORKFLOW, wherever it was noticed; anything else keeps its class.
+   */
+  private StepFailure parameterMistake(Throwable e) {
+    if (e instanceof IllegalArgumentException) return new StepFailure(ErrorClass.BAD_WORKFLOW, action.type + ": " + e.getMessage());
+    if (e instanceof ClassCastException) return new StepFailure(ErrorClass.BAD_WORKFLOW, action.type + ": a parameter has the wrong type (" + e.getMessage() + ")");
+    return StepFailure.of(e);
   }
 
   /** The desktop the step drives: the one it names, or the job's only one. */
@@ -114,7 +141,9 @@ public final class DesktopStep implements StepExecutor {
 
   private Future<JsonObject> launch(StepContext ctx, DesktopJob job) {
     JsonObject with = ctx.with();
-    String command = with.getString("command");
+    if (!(with.getValue("command") instanceof String command) || command.isBlank()) {
+      throw new IllegalArgumentException("command must be the program to start, not " + with.getValue("command"));
+    }
     List<String> argv = new ArrayList<>();
     argv.add(command);
     with.getJsonArray("args", new JsonArray()).forEach(a -> argv.add(String.valueOf(a)));
@@ -124,21 +153,25 @@ public final class DesktopStep implements StepExecutor {
     long deadline = System.nanoTime() + timeout.toNanos();
     return job.act(d -> {
       Set<Long> before = d.windows().stream().map(DesktopWindow::id).collect(Collectors.toSet());
-      Path output;
-      Process process;
+      Path output = null;
       try {
         output = Files.createTempFile("robogrid-launch-", ".log");
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile());
         pb.environment().putAll(d.launchEnvironment());
-        process = pb.start();
+        return new Launch(pb.start(), before, output);
       } catch (IOException e) {
+        deleteQuietly(output);
         throw new StepFailure(ErrorClass.LAUNCH_FAILED, "cannot start " + command + ": " + e.getMessage());
       }
-      job.launched(process, keep, output);
-      ctx.log().log("info", "started " + String.join(" ", argv) + " (pid " + process.pid() + ")");
-      return new Launch(process, before, output);
     }).compose(l -> {
-      Predicate<DesktopWindow> wanted = w -> !l.before.contains(w.id()) && (match != null ? match.matches(w) : ownedBy(w, l.process));
+      // back on the event loop: the job's list of programs and its log are kept there
+      job.launched(l.process, keep, l.output);
+      ctx.log().log("info", "started " + String.join(" ", argv) + " (pid " + l.process.pid() + ")");
+      // evaluated on the desktop's thread at each look: finding the program's children reads /proc
+      Supplier<Predicate<DesktopWindow>> wanted = () -> {
+        Set<Long> owners = match != null ? Set.of() : owners(l.process);
+        return w -> !l.before.contains(w.id()) && (match != null ? match.matches(w) : w.pid() == 0 || owners.contains(w.pid()));
+      };
       return poll(ctx, job, wanted, false, deadline, l, match != null ? "a window with " + match : "a window of " + command + " (pid " + l.process.pid() + ")")
           .compose(w -> settle(ctx, job, w))
           .compose(w -> with.getBoolean("focus", true) ? job.act(d -> {
@@ -151,13 +184,31 @@ public final class DesktopStep implements StepExecutor {
 
   private record Launch(Process process, Set<Long> before, Path output) {}
 
-  /** A window of the launched process or one of its children; a window that does not say its process counts too. */
-  private static boolean ownedBy(DesktopWindow w, Process p) {
-    return w.pid() == 0 || w.pid() == p.pid() || p.descendants().anyMatch(h -> h.pid() == w.pid());
+  /** The launched process and its children: a window of any of them (or one that does not say its process) is the program's. */
+  private static Set<Long> owners(Process p) {
+    Set<Long> pids = new java.util.HashSet<>();
+    pids.add(p.pid());
+    p.descendants().forEach(h -> pids.add(h.pid()));
+    return pids;
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      if (file != null) Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // a temporary file left behind is harmless
+    }
+  }
+
+  /** The step's {@code title} or {@code titleRegex}; a placeholder that resolved to something else is the workflow's mistake. */
+  private static WindowMatch requiredMatch(JsonObject with) {
+    WindowMatch match = WindowMatch.of(with);
+    if (match == null) throw new IllegalArgumentException("needs title or titleRegex as a string, not " + with.getValue("title") + " / " + with.getValue("titleRegex"));
+    return match;
   }
 
   private Future<JsonObject> findWindow(StepContext ctx, DesktopJob job) {
-    WindowMatch match = WindowMatch.of(ctx.with());
+    WindowMatch match = requiredMatch(ctx.with());
     boolean focus = ctx.with().getBoolean("focus", true);
     Future<DesktopWindow> found = focus ? job.act(d -> {
       DesktopWindow w = find(d, match);
@@ -168,10 +219,10 @@ public final class DesktopStep implements StepExecutor {
   }
 
   private Future<JsonObject> waitForWindow(StepContext ctx, DesktopJob job) {
-    WindowMatch match = WindowMatch.of(ctx.with());
+    WindowMatch match = requiredMatch(ctx.with());
     boolean gone = ctx.with().getBoolean("gone", false);
     long deadline = System.nanoTime() + duration(ctx.with(), "timeout", options.windowTimeout()).toNanos();
-    return poll(ctx, job, match::matches, gone, deadline, null, "a window with " + match)
+    return poll(ctx, job, () -> match::matches, gone, deadline, null, "a window with " + match)
         .compose(w -> w == null ? Future.succeededFuture(null) : settle(ctx, job, w))
         .map(w -> w == null ? new JsonObject().put("gone", true) : w.toJson());
   }
@@ -181,7 +232,7 @@ public final class DesktopStep implements StepExecutor {
    * does), the deadline passes, the launched program died, or the step is cancelled. The waits happen on the event
    * loop: the desktop's thread stays free for keep-alive nudges in between.
    */
-  private Future<DesktopWindow> poll(StepContext ctx, DesktopJob job, Predicate<DesktopWindow> wanted, boolean gone, long deadline,
+  private Future<DesktopWindow> poll(StepContext ctx, DesktopJob job, Supplier<Predicate<DesktopWindow>> wanted, boolean gone, long deadline,
                                      Launch launch, String what) {
     Promise<DesktopWindow> result = Promise.promise();
     Runnable[] look = new Runnable[1];
@@ -190,20 +241,26 @@ public final class DesktopStep implements StepExecutor {
         result.tryFail(new StepFailure(ErrorClass.CANCELLED, "stopped waiting for " + what));
         return;
       }
-      job.look(d -> d.windows()).onComplete(ar -> {
+      job.look(d -> {
+        List<DesktopWindow> all = d.windows();
+        Predicate<DesktopWindow> test = wanted.get();
+        DesktopWindow topmost = null;
+        for (DesktopWindow w : all) if (test.test(w)) topmost = w;
+        return new Seen(all, topmost);
+      }).onComplete(ar -> {
         if (ar.failed()) {
           result.tryFail(ar.cause());
           return;
         }
-        DesktopWindow found = null;
-        for (DesktopWindow w : ar.result()) if (wanted.test(w)) found = w; // the topmost
+        DesktopWindow found = ar.result().found;
         if (gone ? found == null : found != null) {
           result.tryComplete(found);
         } else if (launch != null && !launch.process.isAlive() && launch.process.exitValue() != 0) {
           result.tryFail(new StepFailure(ErrorClass.LAUNCH_FAILED, "the program exited with code " + launch.process.exitValue()
               + " before showing " + what + outputTail(launch.output)));
         } else if (System.nanoTime() > deadline) {
-          String now = ar.result().isEmpty() ? "none" : ar.result().stream().map(w -> "'" + w.title() + "'").collect(Collectors.joining(", "));
+          List<DesktopWindow> all = ar.result().all;
+          String now = all.isEmpty() ? "none" : all.stream().map(w -> "'" + w.title() + "'").collect(Collectors.joining(", "));
           result.tryFail(new StepFailure(ErrorClass.WINDOW_NOT_FOUND, gone ? what + " was still there when the wait ended"
               : "no " + what.replaceFirst("^a ", "") + " appeared in time (windows now: " + now + ")"));
         } else {
@@ -260,11 +317,17 @@ public final class DesktopStep implements StepExecutor {
 
   private record Frame(DesktopWindow window, int hash, boolean flat) {}
 
+  private record Seen(List<DesktopWindow> all, DesktopWindow found) {}
+
+  /** The last 500 bytes the program wrote, for the failure message (only the end is read: output can be large). */
   private static String outputTail(Path output) {
-    try {
-      String s = Files.readString(output, StandardCharsets.UTF_8).strip();
-      if (s.isEmpty()) return "";
-      return ": " + (s.length() > 500 ? "…" + s.substring(s.length() - 500) : s);
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(output.toFile(), "r")) {
+      long from = Math.max(0, f.length() - 500);
+      byte[] b = new byte[(int) (f.length() - from)];
+      f.seek(from);
+      f.readFully(b);
+      String s = new String(b, StandardCharsets.UTF_8).strip();
+      return s.isEmpty() ? "" : ": " + (from > 0 ? "…" : "") + s;
     } catch (IOException | RuntimeException e) {
       return "";
     }
@@ -290,7 +353,12 @@ public final class DesktopStep implements StepExecutor {
     if (spec instanceof String s) return find(d, new WindowMatch(s, null));
     if (spec instanceof JsonObject o) {
       if (o.getValue("id") instanceof Number n) return d.window(n.longValue());
-      WindowMatch m = WindowMatch.of(o);
+      WindowMatch m;
+      try {
+        m = WindowMatch.of(o);
+      } catch (IllegalArgumentException e) {
+        throw new StepFailure(ErrorClass.BAD_WORKFLOW, "window: " + e.getMessage());
+      }
       if (m != null) return find(d, m);
     }
     throw new StepFailure(ErrorClass.BAD_WORKFLOW, "window must be a window id, a title, or a window an earlier step found, not " + spec);
@@ -350,6 +418,7 @@ public final class DesktopStep implements StepExecutor {
     // one line break is one Return, whichever convention the text uses
     String text = String.valueOf(ctx.with().getValue("text")).replace("\r\n", "\n");
     long delayMs = duration(ctx.with(), "delay", Duration.ZERO).toMillis();
+    if (delayMs > MAX_DELAY_MS) throw new IllegalArgumentException("delay may be at most " + MAX_DELAY_MS + " ms between characters");
     int[] cps = text.codePoints().toArray();
     return typeFrom(ctx, job, cps, 0, delayMs).map(v -> new JsonObject().put("typed", cps.length));
   }
@@ -360,11 +429,13 @@ public final class DesktopStep implements StepExecutor {
     if (ctx.cancellation().isCancelled()) return Future.failedFuture(new StepFailure(ErrorClass.CANCELLED, "stopped typing after " + from + " characters"));
     int to = Math.min(cps.length, from + (delayMs > 0 ? 1 : TYPE_CHUNK));
     String chunk = new String(cps, from, to - from);
-    return job.act(d -> {
+    Future<Void> typed = job.act(d -> {
       d.type(chunk);
-      if (delayMs > 0) sleep(delayMs);
-      return (Void) null;
-    }).compose(v -> typeFrom(ctx, job, cps, to, delayMs));
+      return null;
+    });
+    // the pause between characters is a timer, not a sleep: the desktop's thread stays free meanwhile
+    if (delayMs > 0 && to < cps.length) typed = typed.compose(v -> ctx.vertx().timer(delayMs).mapEmpty());
+    return typed.compose(v -> typeFrom(ctx, job, cps, to, delayMs));
   }
 
   private Future<JsonObject> key(StepContext ctx, DesktopJob job) {
@@ -378,7 +449,10 @@ public final class DesktopStep implements StepExecutor {
   // ---- screenshots
 
   private Future<JsonObject> screenshot(StepContext ctx, DesktopJob job) {
-    String name = ctx.with().getString("name");
+    // checked again here: a name built from input must still be a plain file name
+    if (!(ctx.with().getValue("name") instanceof String name) || !name.matches("[A-Za-z0-9._-]{1,100}")) {
+      throw new IllegalArgumentException("name must be letters, digits, '.', '_' and '-' (at most 100), not " + ctx.with().getValue("name"));
+    }
     String file = name.endsWith(".png") ? name : name + ".png";
     Object spec = ctx.with().getValue("window");
     return job.look(d -> {
@@ -417,14 +491,6 @@ public final class DesktopStep implements StepExecutor {
       return Durations.parse(String.valueOf(v));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + ": " + e.getMessage());
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -47,7 +47,7 @@ public final class X11Driver implements DesktopDriver {
   private final X11.Display display;
   private final X11.Window root;
   private final Rect screen;
-  private final Keymap keymap;
+  private Keymap keymap;
   private final Map<String, NativeLong> atoms = new HashMap<>();
   private boolean closed;
 
@@ -200,7 +200,8 @@ public final class X11Driver implements DesktopDriver {
     if (combo.isCharacter()) {
       ks = X11Keysyms.forCodePoint(combo.key().codePointAt(0));
     } else {
-      ks = X.XStringToKeysym(combo.key()).longValue();
+      X11.KeySym named = X.XStringToKeysym(combo.key());
+      ks = named == null ? 0 : named.longValue();
       if (ks == 0) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "X knows no key named " + combo.key());
     }
     keymap.prepare(new long[] {ks});
@@ -240,11 +241,40 @@ public final class X11Driver implements DesktopDriver {
     sync("keeping the session awake");
   }
 
+  /** Another program (or a node that died mid-job) may have changed the keyboard map since the last job. */
+  @Override
+  public void jobStarted() {
+    alive("taking the desktop");
+    keymap = new Keymap();
+  }
+
+  /** Puts back the keys remapped for the job, and turns Caps Lock off if the job left it on: the next job types as written. */
   @Override
   public void jobEnded() {
     if (!connected()) return;
     keymap.restore();
+    if ((pointerState() & LOCK_MASK) != 0) {
+      long capsLock = 0xffe5;
+      Key k = keymap.index.get(capsLock);
+      if (k != null) {
+        key(k.code, true);
+        key(k.code, false);
+        log.info("desktop {}: the job left Caps Lock on; turned it off", displayName);
+      }
+    }
+    X.XSync(display, false);
     X11Errors.take(display);
+  }
+
+  private static final int LOCK_MASK = 1 << 1;
+
+  /** The modifier and button state (Shift, Lock, Control…) the server reports with the pointer. */
+  private int pointerState() {
+    X11.WindowByReference r = new X11.WindowByReference(), c = new X11.WindowByReference();
+    IntByReference rx = new IntByReference(), ry = new IntByReference(), wx = new IntByReference(), wy = new IntByReference();
+    IntByReference mask = new IntByReference();
+    X.XQueryPointer(display, root, r, c, rx, ry, wx, wy, mask);
+    return mask.getValue();
   }
 
   // ---- screenshots
