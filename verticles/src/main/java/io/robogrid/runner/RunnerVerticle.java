@@ -66,6 +66,8 @@ public final class RunnerVerticle extends VerticleBase {
    */
   private final Map<UUID, Integer> finishing = new HashMap<>();
   private StepExecutors executors;
+  /** The runner's event-loop thread: reports are sent from it, in order. */
+  private Thread eventLoop;
   private WorkflowParser parser;
   private LeaseKeeper leases;
   private BrowserPool browsers;
@@ -110,6 +112,7 @@ public final class RunnerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    eventLoop = Thread.currentThread();
     executors = StepExecutors.builtIn(vertx, "RoboGrid/" + options.version(), options.desktop());
     Set<String> missing = new java.util.TreeSet<>(catalog.names());
     missing.removeAll(executors.types());
@@ -305,8 +308,9 @@ public final class RunnerVerticle extends VerticleBase {
         };
         event.addKeyValue("job", a.jobId()).addKeyValue("step", step).log(message);
         JsonObject report = Reports.stepLog(node, a.jobId(), a.attempt(), step, level, JsonText.withoutNul(message), clock.instant());
-        // a browser slot's or a desktop's thread may log too: reports are sent, in order, from the runner's own context
-        if (vertx.getOrCreateContext() == context) entry.reporter.send(report);
+        // a browser slot's or a desktop's thread may log too: reports are sent, in order, from the runner's own event
+        // loop (compared by thread: callbacks there often run on a duplicate of the runner's context, which is fine)
+        if (Thread.currentThread() == eventLoop) entry.reporter.send(report);
         else context.runOnContext(v -> entry.reporter.send(report));
       }
     };
