@@ -14,13 +14,11 @@ import io.robogrid.runner.desktop.MouseButton;
 import io.robogrid.runner.desktop.Rect;
 import io.robogrid.runner.desktop.WindowMatch;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,11 +54,6 @@ public final class DesktopStep implements StepExecutor {
     }
   }
 
-  /** How often a step waiting for a window looks again. */
-  static final long POLL_MS = 100;
-  /** A new window whose pixels stayed the same this long has drawn itself. */
-  static final long SETTLED_MS = 200;
-  static final long SETTLE_POLL_MS = 50;
   /** The longest pause between typed characters a step may ask for. */
   static final long MAX_DELAY_MS = 5_000;
   /** Characters typed per call to the desktop's thread: a cancel is seen between chunks, and nudges are not needed meanwhile. */
@@ -172,8 +165,9 @@ public final class DesktopStep implements StepExecutor {
         Set<Long> owners = match != null ? Set.of() : owners(l.process);
         return w -> !l.before.contains(w.id()) && (match != null ? match.matches(w) : w.pid() == 0 || owners.contains(w.pid()));
       };
-      return poll(ctx, job, wanted, false, deadline, l, match != null ? "a window with " + match : "a window of " + command + " (pid " + l.process.pid() + ")")
-          .compose(w -> settle(ctx, job, w))
+      return WindowWaits.appeared(ctx, job, wanted, false, deadline, l.process, l.output,
+              match != null ? "a window with " + match : "a window of " + command + " (pid " + l.process.pid() + ")")
+          .compose(w -> WindowWaits.settled(ctx, job, w, settle(ctx)))
           .compose(w -> with.getBoolean("focus", true) ? job.act(d -> {
             d.focus(w.id());
             return w;
@@ -222,115 +216,14 @@ public final class DesktopStep implements StepExecutor {
     WindowMatch match = requiredMatch(ctx.with());
     boolean gone = ctx.with().getBoolean("gone", false);
     long deadline = System.nanoTime() + duration(ctx.with(), "timeout", options.windowTimeout()).toNanos();
-    return poll(ctx, job, () -> match::matches, gone, deadline, null, "a window with " + match)
-        .compose(w -> w == null ? Future.succeededFuture(null) : settle(ctx, job, w))
+    return WindowWaits.appeared(ctx, job, () -> match::matches, gone, deadline, null, null, "a window with " + match)
+        .compose(w -> w == null ? Future.succeededFuture(null) : WindowWaits.settled(ctx, job, w, settle(ctx)))
         .map(w -> w == null ? new JsonObject().put("gone", true) : w.toJson());
   }
 
-  /**
-   * Looks at the desktop's windows every {@link #POLL_MS} until one satisfies {@code wanted} (or, {@code gone}, none
-   * does), the deadline passes, the launched program died, or the step is cancelled. The waits happen on the event
-   * loop: the desktop's thread stays free for keep-alive nudges in between.
-   */
-  private Future<DesktopWindow> poll(StepContext ctx, DesktopJob job, Supplier<Predicate<DesktopWindow>> wanted, boolean gone, long deadline,
-                                     Launch launch, String what) {
-    Promise<DesktopWindow> result = Promise.promise();
-    Runnable[] look = new Runnable[1];
-    look[0] = () -> {
-      if (ctx.cancellation().isCancelled()) {
-        result.tryFail(new StepFailure(ErrorClass.CANCELLED, "stopped waiting for " + what));
-        return;
-      }
-      job.look(d -> {
-        List<DesktopWindow> all = d.windows();
-        Predicate<DesktopWindow> test = wanted.get();
-        DesktopWindow topmost = null;
-        for (DesktopWindow w : all) if (test.test(w)) topmost = w;
-        return new Seen(all, topmost);
-      }).onComplete(ar -> {
-        if (ar.failed()) {
-          result.tryFail(ar.cause());
-          return;
-        }
-        DesktopWindow found = ar.result().found;
-        if (gone ? found == null : found != null) {
-          result.tryComplete(found);
-        } else if (launch != null && !launch.process.isAlive() && launch.process.exitValue() != 0) {
-          result.tryFail(new StepFailure(ErrorClass.LAUNCH_FAILED, "the program exited with code " + launch.process.exitValue()
-              + " before showing " + what + outputTail(launch.output)));
-        } else if (System.nanoTime() > deadline) {
-          List<DesktopWindow> all = ar.result().all;
-          String now = all.isEmpty() ? "none" : all.stream().map(w -> "'" + w.title() + "'").collect(Collectors.joining(", "));
-          result.tryFail(new StepFailure(ErrorClass.WINDOW_NOT_FOUND, gone ? what + " was still there when the wait ended"
-              : "no " + what.replaceFirst("^a ", "") + " appeared in time (windows now: " + now + ")"));
-        } else {
-          ctx.vertx().setTimer(POLL_MS, t -> look[0].run());
-        }
-      });
-    };
-    look[0].run();
-    return result.future();
-  }
-
-  /**
-   * Waits until a window that just appeared has drawn itself: its pixels are not one flat colour and have not changed
-   * for {@link #SETTLED_MS}, {@code settle} at most (default 2 s, {@code 0s}: do not wait). A window is mapped before
-   * its program is ready for input: a Swing window that gets keys within ~200 ms of showing loses them.
-   */
-  private Future<DesktopWindow> settle(StepContext ctx, DesktopJob job, DesktopWindow window) {
-    long max = duration(ctx.with(), "settle", Duration.ofSeconds(2)).toNanos();
-    if (max == 0) return Future.succeededFuture(window);
-    long start = System.nanoTime();
-    Promise<DesktopWindow> result = Promise.promise();
-    long[] last = {0, start}; // pixel hash, when it last changed
-    Runnable[] look = new Runnable[1];
-    look[0] = () -> job.look(d -> {
-      DesktopWindow now = d.window(window.id());
-      BufferedImage img = d.capture(now.bounds());
-      int[] px = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
-      boolean flat = java.util.Arrays.stream(px).allMatch(p -> p == px[0]);
-      return new Frame(now, java.util.Arrays.hashCode(px), flat);
-    }).onComplete(ar -> {
-      if (ar.failed()) {
-        result.tryFail(ar.cause());
-        return;
-      }
-      Frame f = ar.result();
-      long t = System.nanoTime();
-      if (f.hash != last[0]) {
-        last[0] = f.hash;
-        last[1] = t;
-      } else if (!f.flat && t - last[1] >= SETTLED_MS * 1_000_000) {
-        result.tryComplete(f.window);
-        return;
-      }
-      if (t - start >= max || ctx.cancellation().isCancelled()) {
-        ctx.log().log("info", "window '" + f.window.title() + "' still changing after " + (t - start) / 1_000_000 + " ms; going on");
-        result.tryComplete(f.window);
-      } else {
-        ctx.vertx().setTimer(SETTLE_POLL_MS, x -> look[0].run());
-      }
-    });
-    look[0].run();
-    return result.future();
-  }
-
-  private record Frame(DesktopWindow window, int hash, boolean flat) {}
-
-  private record Seen(List<DesktopWindow> all, DesktopWindow found) {}
-
-  /** The last 500 bytes the program wrote, for the failure message (only the end is read: output can be large). */
-  private static String outputTail(Path output) {
-    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(output.toFile(), "r")) {
-      long from = Math.max(0, f.length() - 500);
-      byte[] b = new byte[(int) (f.length() - from)];
-      f.seek(from);
-      f.readFully(b);
-      String s = new String(b, StandardCharsets.UTF_8).strip();
-      return s.isEmpty() ? "" : ": " + (from > 0 ? "…" : "") + s;
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
+  /** How long a new window may take to draw itself: {@code settle}, 2 s by default, {@code 0s}: not waited for. */
+  private static Duration settle(StepContext ctx) {
+    return duration(ctx.with(), "settle", Duration.ofSeconds(2));
   }
 
   /** The topmost window {@code match} selects; fails with WINDOW_NOT_FOUND listing what there is. */

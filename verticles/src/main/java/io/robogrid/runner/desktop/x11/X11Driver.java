@@ -15,12 +15,10 @@ import io.robogrid.runner.desktop.KeyCombo;
 import io.robogrid.runner.desktop.MouseButton;
 import io.robogrid.runner.desktop.Rect;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,14 +38,12 @@ public final class X11Driver implements DesktopDriver {
   private static final long SHIFT_L = 0xffe1, CONTROL_L = 0xffe3, ALT_L = 0xffe9, SUPER_L = 0xffeb;
   /** Key events sent before the buffer is flushed to the server while typing. */
   private static final int FLUSH_EVERY = 64;
-  /** How long clients get to read keys typed with a remapped keycode before it is given another meaning. */
-  private static final long REMAP_SETTLE_MS = 100;
 
   private final String displayName;
   private final X11.Display display;
   private final X11.Window root;
   private final Rect screen;
-  private Keymap keymap;
+  private X11Keymap keymap;
   private final Map<String, NativeLong> atoms = new HashMap<>();
   private boolean closed;
 
@@ -57,7 +53,7 @@ public final class X11Driver implements DesktopDriver {
     int s = X.XDefaultScreen(display);
     this.root = X.XRootWindow(display, s);
     this.screen = new Rect(0, 0, X.XDisplayWidth(display, s), X.XDisplayHeight(display, s));
-    this.keymap = new Keymap();
+    this.keymap = new X11Keymap(display, displayName);
   }
 
   /** Connects to X display {@code displayName} ({@code :99}); fails with DESKTOP_ERROR when it cannot be reached or lacks XTEST. */
@@ -76,7 +72,7 @@ public final class X11Driver implements DesktopDriver {
     }
     X11Driver driver = new X11Driver(displayName, d);
     log.info("desktop on X display {}: {}x{}, {} spare keycodes for characters the keyboard map lacks", displayName,
-        driver.screen.width(), driver.screen.height(), driver.keymap.spare.size());
+        driver.screen.width(), driver.screen.height(), driver.keymap.spareCount());
     return driver;
   }
 
@@ -183,11 +179,11 @@ public final class X11Driver implements DesktopDriver {
     keymap.prepare(keysyms);
     int sent = 0;
     for (long ks : keysyms) {
-      Key k = keymap.key(ks);
-      if (k.shift) key(keymap.code(SHIFT_L), true);
-      key(k.code, true);
-      key(k.code, false);
-      if (k.shift) key(keymap.code(SHIFT_L), false);
+      X11Keymap.Key k = keymap.key(ks);
+      if (k.shift()) key(keymap.code(SHIFT_L), true);
+      key(k.code(), true);
+      key(k.code(), false);
+      if (k.shift()) key(keymap.code(SHIFT_L), false);
       if (++sent % FLUSH_EVERY == 0) X.XFlush(display);
     }
     sync("typing " + chars.length + " characters");
@@ -205,7 +201,7 @@ public final class X11Driver implements DesktopDriver {
       if (ks == 0) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "X knows no key named " + combo.key());
     }
     keymap.prepare(new long[] {ks});
-    Key k = keymap.key(ks);
+    X11Keymap.Key k = keymap.key(ks);
     List<Integer> mods = new ArrayList<>();
     for (KeyCombo.Modifier m : combo.modifiers()) {
       mods.add(keymap.code(switch (m) {
@@ -215,10 +211,10 @@ public final class X11Driver implements DesktopDriver {
         case SUPER -> SUPER_L;
       }));
     }
-    if (k.shift && !combo.modifiers().contains(KeyCombo.Modifier.SHIFT)) mods.add(keymap.code(SHIFT_L));
+    if (k.shift() && !combo.modifiers().contains(KeyCombo.Modifier.SHIFT)) mods.add(keymap.code(SHIFT_L));
     for (int m : mods) key(m, true);
-    key(k.code, true);
-    key(k.code, false);
+    key(k.code(), true);
+    key(k.code(), false);
     for (int i = mods.size() - 1; i >= 0; i--) key(mods.get(i), false);
     sync("pressing " + combo);
   }
@@ -245,7 +241,7 @@ public final class X11Driver implements DesktopDriver {
   @Override
   public void jobStarted() {
     alive("taking the desktop");
-    keymap = new Keymap();
+    keymap = new X11Keymap(display, displayName);
   }
 
   /** Puts back the keys remapped for the job, and turns Caps Lock off if the job left it on: the next job types as written. */
@@ -255,10 +251,10 @@ public final class X11Driver implements DesktopDriver {
     keymap.restore();
     if ((pointerState() & LOCK_MASK) != 0) {
       long capsLock = 0xffe5;
-      Key k = keymap.index.get(capsLock);
+      X11Keymap.Key k = keymap.find(capsLock);
       if (k != null) {
-        key(k.code, true);
-        key(k.code, false);
+        key(k.code(), true);
+        key(k.code(), false);
         log.info("desktop {}: the job left Caps Lock on; turned it off", displayName);
       }
     }
@@ -292,48 +288,11 @@ public final class X11Driver implements DesktopDriver {
     }
     Xlib.XImage image = new Xlib.XImage(p);
     try {
-      return toImage(image);
+      return X11Images.toImage(image);
     } finally {
       // XDestroyImage is a macro over the image's own function table
       Function.getFunction(image.destroy_image).invokeInt(new Object[] {p});
     }
-  }
-
-  static BufferedImage toImage(Xlib.XImage img) {
-    int w = img.width, h = img.height;
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    int[] dst = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-    long rm = img.red_mask.longValue(), gm = img.green_mask.longValue(), bm = img.blue_mask.longValue();
-    boolean lsb = img.byte_order == 0;
-    boolean nativeOrder = lsb == (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN);
-    if (img.bits_per_pixel == 32 && rm == 0xff0000 && gm == 0xff00 && bm == 0xff && nativeOrder) {
-      for (int y = 0; y < h; y++) img.data.read((long) y * img.bytes_per_line, dst, y * w, w); // the common case: copy rows
-      return out;
-    }
-    int bytes = img.bits_per_pixel / 8;
-    if (bytes < 1 || bytes > 4) throw new StepFailure(ErrorClass.DESKTOP_ERROR, "unsupported X image format: " + img.bits_per_pixel + " bits per pixel");
-    byte[] row = new byte[img.bytes_per_line];
-    for (int y = 0; y < h; y++) {
-      img.data.read((long) y * img.bytes_per_line, row, 0, row.length);
-      for (int x = 0; x < w; x++) {
-        long pixel = 0;
-        for (int i = 0; i < bytes; i++) {
-          int v = row[x * bytes + i] & 0xff;
-          pixel |= lsb ? (long) v << (8 * i) : (long) v << (8 * (bytes - 1 - i));
-        }
-        dst[y * w + x] = channel(pixel, rm) << 16 | channel(pixel, gm) << 8 | channel(pixel, bm);
-      }
-    }
-    return out;
-  }
-
-  /** The 8-bit value of the channel {@code mask} selects in {@code pixel}. */
-  private static int channel(long pixel, long mask) {
-    if (mask == 0) return 0;
-    int shift = Long.numberOfTrailingZeros(mask);
-    int bits = Long.bitCount(mask);
-    long v = (pixel & mask) >>> shift;
-    return bits >= 8 ? (int) (v >>> (bits - 8)) : (int) (v * 255 / ((1L << bits) - 1));
   }
 
   @Override
@@ -475,7 +434,7 @@ public final class X11Driver implements DesktopDriver {
     return new PropertyValue(f, bytes);
   }
 
-  private static long[] readLongs(Pointer p, int n) {
+  static long[] readLongs(Pointer p, int n) {
     long[] out = new long[n];
     if (p == null) return out;
     for (int i = 0; i < n; i++) out[i] = Native.LONG_SIZE == 8 ? p.getLong(8L * i) : p.getInt(4L * i) & 0xffffffffL;
@@ -484,95 +443,6 @@ public final class X11Driver implements DesktopDriver {
 
   static String hex(long id) {
     return String.format("0x%x", id);
-  }
-
-  // ---- the keyboard map
-
-  private record Key(int code, boolean shift) {}
-
-  /**
-   * Which keycode (and whether with Shift) gives each keysym, from the server's core keyboard map, and the spare
-   * keycodes (with no keysym at all) used to type what the map lacks.
-   */
-  private final class Keymap {
-    final int min, perCode;
-    final long[] syms;
-    final Map<Long, Key> index = new HashMap<>();
-    final List<Integer> spare = new ArrayList<>();
-    /** Spare keycodes in use, to which keysym, least recently used first. */
-    final LinkedHashMap<Integer, Long> remapped = new LinkedHashMap<>(16, 0.75f, true);
-
-    Keymap() {
-      IntByReference lo = new IntByReference(), hi = new IntByReference(), per = new IntByReference();
-      XLIB.XDisplayKeycodes(display, lo, hi);
-      min = lo.getValue();
-      int count = hi.getValue() - min + 1;
-      Pointer p = XLIB.XGetKeyboardMapping(display, (byte) min, count, per);
-      perCode = per.getValue();
-      syms = readLongs(p, count * perCode);
-      if (p != null) XLIB.XFree(p);
-      for (int i = 0; i < count; i++) {
-        boolean empty = true;
-        for (int level = 0; level < perCode; level++) if (syms[i * perCode + level] != 0) empty = false;
-        if (empty) spare.add(min + i);
-        for (int level = 0; level < Math.min(2, perCode); level++) {
-          long ks = syms[i * perCode + level];
-          if (ks != 0) index.putIfAbsent(ks, new Key(min + i, level == 1));
-        }
-      }
-    }
-
-    int code(long keysym) {
-      Key k = index.get(keysym);
-      if (k == null) throw new StepFailure(ErrorClass.DESKTOP_ERROR, "the keyboard map of " + displayName + " has no key for keysym " + hex(keysym));
-      return k.code;
-    }
-
-    Key key(long keysym) {
-      Key k = index.get(keysym);
-      if (k != null) {
-        if (remapped.containsKey(k.code)) remapped.get(k.code); // touch: recently used
-        return k;
-      }
-      prepare(new long[] {keysym});
-      return index.get(keysym);
-    }
-
-    /** Maps every keysym of {@code keysyms} the map lacks to a spare keycode, all before any key is sent. */
-    void prepare(long[] keysyms) {
-      java.util.LinkedHashSet<Long> missing = new java.util.LinkedHashSet<>();
-      for (long ks : keysyms) if (!index.containsKey(ks)) missing.add(ks);
-      for (long ks : missing) remap(ks);
-    }
-
-    private void remap(long keysym) {
-      if (spare.isEmpty()) {
-        throw new StepFailure(ErrorClass.DESKTOP_ERROR, "the keyboard map of " + displayName + " has no free key to type keysym " + hex(keysym));
-      }
-      Integer code = spare.stream().filter(c -> !remapped.containsKey(c)).findFirst().orElse(null);
-      if (code == null) { // all in use: take the least recently used, once clients have read what it typed last
-        code = remapped.keySet().iterator().next();
-        X.XSync(display, false);
-        sleep(REMAP_SETTLE_MS);
-        index.remove(remapped.remove(code));
-      }
-      XLIB.XChangeKeyboardMapping(display, code, 2, new NativeLong[] {new NativeLong(keysym), new NativeLong(keysym)}, 1);
-      remapped.put(code, keysym);
-      index.put(keysym, new Key(code, false));
-    }
-
-    /** Gives every remapped keycode its empty meaning back, once clients have read the keys typed with it. */
-    void restore() {
-      if (remapped.isEmpty()) return;
-      X.XSync(display, false);
-      sleep(REMAP_SETTLE_MS);
-      for (Map.Entry<Integer, Long> e : remapped.entrySet()) {
-        XLIB.XChangeKeyboardMapping(display, e.getKey(), 2, new NativeLong[] {new NativeLong(0), new NativeLong(0)}, 1);
-        index.remove(e.getValue());
-      }
-      remapped.clear();
-      X.XSync(display, false);
-    }
   }
 
   private static void sleep(long ms) {
