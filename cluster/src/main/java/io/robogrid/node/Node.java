@@ -87,7 +87,7 @@ public final class Node {
         config.has("runner") ? RunnerStatus.starting(runner.capabilities(), runner.slots()) : null);
     deploy(presence);
     if (config.has("coordinator")) {
-      coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator")), db, clock, random, id, staleAfter);
+      coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator")), db, clock, random, id, staleAfter, () -> robots);
       deploy(coordinator);
     }
     if (config.has("router")) deploy(new RouterVerticle(clock, staleAfter, id));

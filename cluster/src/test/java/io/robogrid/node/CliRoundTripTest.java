@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The CLI against a real node process started on the shipped configuration, as a new user would use them. */
 class CliRoundTripTest {
   private static final String SLOW = """
-      {"robots": [{"name": "slow", "steps": [{"id": "nap", "type": "wait", "with": {"duration": "30s"}}]}]}""";
+      {"robots": [{"name": "slow", "steps": [{"id": "nap", "type": "wait", "with": {"duration": "30s"}}]},
+        {"name": "nightly", "schedule": {"cron": "0 3 * * *", "timezone": "Europe/Berlin"}, "steps": [{"id": "s", "type": "set", "with": {}}]}]}""";
   private static NodeProcess node;
 
   @BeforeAll
@@ -46,6 +47,26 @@ class CliRoundTripTest {
     System.arraycopy(args, 0, all, 2, args.length);
     int exit = RoboGridCli.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void scheduledRobotsShowTheirNextRunAndCanBePausedAndResumed() throws Exception {
+    Result list = cli("list-robots");
+    String line = list.out().lines().filter(l -> l.startsWith("nightly")).findFirst().orElseThrow();
+    assertTrue(line.contains("0 3 * * * Europe/Berlin"), line);
+    java.util.regex.Matcher at = java.util.regex.Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\S+Z").matcher(line);
+    assertTrue(at.find(), line);
+    java.time.Instant next = java.time.Instant.parse(at.group());
+    assertEquals(3, next.atZone(java.time.ZoneId.of("Europe/Berlin")).getHour(), "next run at 03:00 Berlin time: " + line);
+    Result paused = cli("schedule", "pause", "nightly");
+    assertEquals(0, paused.exit(), paused.err());
+    assertEquals("nightly paused", paused.out().trim());
+    assertTrue(cli("list-robots").out().lines().anyMatch(l -> l.startsWith("nightly") && l.contains(" paused ")));
+    Result resumed = cli("schedule", "resume", "nightly");
+    assertEquals("nightly " + next, resumed.out().trim());
+    Result none = cli("schedule", "pause", "slow");
+    assertEquals(2, none.exit());
+    assertTrue(none.err().contains("INVALID_REQUEST") && none.err().contains("robot 'slow' has no schedule"), none.err());
   }
 
   @Test

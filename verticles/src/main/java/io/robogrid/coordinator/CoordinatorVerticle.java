@@ -46,6 +46,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private PgSubscriber subscriber;
   private Dispatcher dispatcher;
   private ReportHandler reports;
+  private Scheduler scheduler;
+  private final java.util.function.Supplier<io.robogrid.robots.RobotCatalog> robots;
   private static final long TICK_MS = 500;
   /** A tick this late means the process stood still. */
   private static final long STALL_NANOS = 3_000_000_000L;
@@ -55,8 +57,11 @@ public final class CoordinatorVerticle extends VerticleBase {
   /**
    * @param self this node's id
    * @param staleAfter a runner not heard from for this long is not offered work
+   * @param robots the current robot catalog (a supplier: a reload is seen at the next schedule pass)
    */
-  public CoordinatorVerticle(CoordinatorOptions options, DatabaseOptions db, Clock clock, RandomGenerator random, String self, Duration staleAfter) {
+  public CoordinatorVerticle(CoordinatorOptions options, DatabaseOptions db, Clock clock, RandomGenerator random, String self, Duration staleAfter,
+                             java.util.function.Supplier<io.robogrid.robots.RobotCatalog> robots) {
+    this.robots = robots;
     this.self = self;
     this.staleAfter = staleAfter;
     this.options = options;
@@ -71,6 +76,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     store = new JobStore(pool);
     dispatcher = new Dispatcher(vertx, store, lifecycle, clock, options);
     reports = new ReportHandler(store, lifecycle, clock, vertx.eventBus());
+    scheduler = new Scheduler(vertx, new io.robogrid.store.ScheduleStore(pool), store, robots,
+        new io.robogrid.jobs.Submissions(robots, new io.robogrid.workflow.WorkflowParser(io.robogrid.workflow.StepCatalog.builtIn()), clock), clock);
     subscriber = PgSubscriber.subscriber(vertx, db.connect()).reconnectPolicy(n -> Math.min(5_000L, 200L * (n + 1)));
     subscriber.channel(JobStore.CHANNEL).handler(payload -> dispatcher.wake());
     var bus = vertx.eventBus();
@@ -85,6 +92,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           vertx.setPeriodic(TICK_MS, t -> tick());
           vertx.setPeriodic(options.sweepInterval().toMillis(), t -> sweep());
           vertx.setPeriodic(options.pollInterval().toMillis(), t -> dispatcher.wake());
+          vertx.setPeriodic(options.scheduleInterval().toMillis(), t -> scheduler.tick());
           dispatcher.wake();
         });
   }

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  */
 public final class RobotCatalog {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-  private static final Set<String> ROBOT_FIELDS = Set.of("name", "description");
+  private static final Set<String> ROBOT_FIELDS = Set.of("name", "description", "schedule");
 
   private final Map<String, Robot> robots;
 
@@ -107,8 +107,9 @@ public final class RobotCatalog {
       Object d = r.getValue("description");
       if (d != null && !(d instanceof String)) problems.add(at + ".description", "must be a string");
       Workflow wf = parser.parse(r, at, ROBOT_FIELDS, problems);
+      Schedule schedule = r.getValue("schedule") == null ? null : Schedule.parse(r.getValue("schedule"), at + ".schedule", problems);
       if (name != null) {
-        Robot previous = into.putIfAbsent(name, new Robot(name, d instanceof String s ? s : "", wf, where));
+        Robot previous = into.putIfAbsent(name, new Robot(name, d instanceof String s ? s : "", wf, where, schedule));
         if (previous != null) problems.add(at + ".name", "robot '" + name + "' is already defined in " + previous.source());
       }
     }

@@ -35,11 +35,18 @@ public final class JobStore {
   private static final String EVENT_COLUMNS = "seq, job_id, attempt, type, at, data";
 
   /** One statement (so atomic without a transaction, and one round trip): the job, its first event, and a NOTIFY. */
-  private static final String INSERT_JOB = "WITH j AS (INSERT INTO jobs (id, robot, state, priority, max_attempts, workflow, input, request, requires,"
-      + "   run_at, created_at, rerun_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING " + COLUMNS + "),"
-      + " e AS (INSERT INTO events (job_id, attempt, type, at, data) SELECT id, 0, 'job.state', created_at, $13 FROM j RETURNING seq),"
-      + " n AS (SELECT pg_notify('" + CHANNEL + "', ''))"
-      + " SELECT j.*, e.seq FROM j CROSS JOIN e CROSS JOIN n";
+  private static final String INSERT_JOB = insertJob(false);
+  /** A schedule's job: a second one for the same robot and fire time is not inserted (and gets no event). */
+  private static final String INSERT_SCHEDULED = insertJob(true);
+
+  private static String insertJob(boolean scheduled) {
+    return "WITH j AS (INSERT INTO jobs (id, robot, state, priority, max_attempts, workflow, input, request, requires,"
+        + "   run_at, created_at, rerun_of, schedule_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14)"
+        + (scheduled ? " ON CONFLICT (schedule_key) WHERE schedule_key IS NOT NULL DO NOTHING" : "") + " RETURNING " + COLUMNS + "),"
+        + " e AS (INSERT INTO events (job_id, attempt, type, at, data) SELECT id, 0, 'job.state', created_at, $13 FROM j RETURNING seq),"
+        + " n AS (SELECT pg_notify('" + CHANNEL + "', ''))"
+        + " SELECT j.*, e.seq FROM j CROSS JOIN e CROSS JOIN n";
+  }
   private static final String INSERT_EVENT = "INSERT INTO events (job_id, attempt, type, at, data) VALUES ($1, $2, $3, $4, $5) RETURNING " + EVENT_COLUMNS;
   private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', '')";
   private static final String LOCK_JOB = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1 FOR UPDATE";
@@ -145,13 +152,27 @@ public final class JobStore {
 
   /** Stores a new job with its first event and wakes the coordinators. */
   public Future<TransitionResult> insert(NewJob job, Instant now) {
+    return insert(pool, INSERT_JOB, job, null, now).map(r -> r);
+  }
+
+  /**
+   * Stores the job of a schedule's fire time on connection {@code c} (inside the schedule's transaction); null when
+   * that fire time has its job already.
+   */
+  Future<TransitionResult> insertScheduled(SqlConnection c, NewJob job, String scheduleKey, Instant now) {
+    return insert(c, INSERT_SCHEDULED, job, scheduleKey, now);
+  }
+
+  private static Future<TransitionResult> insert(io.vertx.sqlclient.SqlClient client, String sql, NewJob job, String scheduleKey, Instant now) {
     JobState state = job.initialState(now);
     JsonObject data = new JsonObject().put("from", null).put("to", state.name()).put("robot", job.robot());
     if (job.rerunOf() != null) data.put("rerunOf", job.rerunOf().toString());
-    return pool.preparedQuery(INSERT_JOB).execute(Tuple.from(new Object[] {
+    if (scheduleKey != null) data.put("schedule", scheduleKey);
+    return client.preparedQuery(sql).execute(Tuple.from(new Object[] {
             job.id(), job.robot(), state.name(), job.priority(), job.maxAttempts(), job.workflow(), job.input(), job.request(),
-            job.requires().toArray(new String[0]), JobRecord.odt(job.runAt()), JobRecord.odt(now), job.rerunOf(), data}))
+            job.requires().toArray(new String[0]), JobRecord.odt(job.runAt()), JobRecord.odt(now), job.rerunOf(), data, scheduleKey}))
         .map(rows -> {
+          if (!rows.iterator().hasNext()) return null;
           Row r = rows.iterator().next();
           JobRecord rec = JobRecord.from(r);
           return new TransitionResult(rec, List.of(new JobEvent(r.getLong("seq"), job.id(), 0, JobEvent.JOB_STATE, rec.createdAt, data)));

@@ -79,11 +79,6 @@ final class JobsApi {
     api.post("/jobs/:id/cancel").handler(ctx -> answer(ctx, 202, cancel(jobId(ctx))));
     api.post("/jobs/:id/rerun").handler(ctx -> answer(ctx, 201, rerun(jobId(ctx))));
     api.post("/jobs/:id/review").handler(ctx -> answer(ctx, 200, reviewed(jobId(ctx), ctx)));
-    api.get("/robots").handler(ctx -> {
-      JsonArray list = new JsonArray();
-      robots.get().all().forEach(r -> list.add(r.toJson()));
-      answer(ctx, 200, Future.succeededFuture(new JsonObject().put("robots", list)));
-    });
   }
 
   private Future<JsonObject> submit(JsonObject request, UUID rerunOf) {

@@ -85,7 +85,7 @@ public final class TestGrid {
     PresenceVerticle presence = new PresenceVerticle("test-node", "local", "127.0.0.1", roles, "test", clock.instant(), clock.instant(),
         ro.statusInterval(), clock, RunnerStatus.starting(ro.capabilities(), ro.slots()));
     Await.result(vertx.deployVerticle(presence));
-    Await.result(vertx.deployVerticle(new CoordinatorVerticle(co, db, clock, random, "test-node", ro.staleAfter())));
+    Await.result(vertx.deployVerticle(new CoordinatorVerticle(co, db, clock, random, "test-node", ro.staleAfter(), () -> robots)));
     Await.result(vertx.deployVerticle(new RouterVerticle(clock, ro.staleAfter(), "test-node")));
     Await.result(vertx.deployVerticle(new RunnerVerticle(ro, clock, random, steps, presence)));
     WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, null), db, () -> robots, steps, clock,

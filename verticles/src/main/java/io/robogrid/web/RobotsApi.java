@@ -1,0 +1,71 @@
+package io.robogrid.web;
+
+import io.robogrid.core.ErrorCode;
+import io.robogrid.core.RoboGridException;
+import io.robogrid.robots.Robot;
+import io.robogrid.robots.RobotCatalog;
+import io.robogrid.store.ScheduleStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code /robots}: the robots this node knows, with their schedules as they stand (paused or not, the next fire time),
+ * and pausing or resuming a schedule for the whole grid.
+ */
+final class RobotsApi {
+  private final Supplier<RobotCatalog> robots;
+  private final ScheduleStore schedules;
+  private final Clock clock;
+
+  RobotsApi(Supplier<RobotCatalog> robots, ScheduleStore schedules, Clock clock) {
+    this.robots = robots;
+    this.schedules = schedules;
+    this.clock = clock;
+  }
+
+  void mount(Router api) {
+    api.get("/robots").handler(ctx -> JobsApi.answer(ctx, 200, schedules.all().map(states -> {
+      JsonArray list = new JsonArray();
+      robots.get().all().forEach(r -> list.add(describe(r, states)));
+      return new JsonObject().put("robots", list);
+    })));
+    api.get("/robots/:name").handler(ctx -> {
+      Robot r = robot(ctx.pathParam("name"));
+      JobsApi.answer(ctx, 200, schedules.all().map(states -> describe(r, states)));
+    });
+    api.post("/robots/:name/schedule/pause").handler(ctx -> JobsApi.answer(ctx, 200, pause(ctx.pathParam("name"), true)));
+    api.post("/robots/:name/schedule/resume").handler(ctx -> JobsApi.answer(ctx, 200, pause(ctx.pathParam("name"), false)));
+  }
+
+  private Robot robot(String name) {
+    Robot r = robots.get().get(name);
+    if (r == null) throw new RoboGridException(ErrorCode.UNKNOWN_ROBOT, "no robot named '" + name + "'");
+    return r;
+  }
+
+  private Future<JsonObject> pause(String name, boolean paused) {
+    Robot r = robot(name);
+    if (r.schedule() == null) throw RoboGridException.invalidRequest("robot '" + name + "' has no schedule");
+    return schedules.setPaused(name, paused, clock.instant()).compose(found -> found ? schedules.all().map(states -> describe(r, states))
+        : Future.failedFuture(new RoboGridException(ErrorCode.UNAVAILABLE, "the schedule of '" + name + "' is not registered yet: try again in a second")));
+  }
+
+  /** The robot, and for a scheduled one {@code schedule.paused} and {@code schedule.nextFire} (null while paused). */
+  private JsonObject describe(Robot r, Map<String, ScheduleStore.State> states) {
+    JsonObject j = r.toJson();
+    if (r.schedule() == null) return j;
+    ScheduleStore.State st = states.get(r.name());
+    boolean paused = st != null && st.paused();
+    Instant now = clock.instant();
+    Instant from = st != null && st.lastFire().isAfter(now) ? st.lastFire() : now;
+    Instant next = paused ? null : r.schedule().nextAfter(from);
+    j.getJsonObject("schedule").put("paused", paused).put("nextFire", next == null ? null : next.toString());
+    return j;
+  }
+}
