@@ -121,8 +121,37 @@ class RobotCatalogTest {
   @Test
   void unknownRobotFieldIsReported() throws IOException {
     write("robots.json", """
-        {"robots": [{"name": "r", "schedule": "daily", "steps": [{"id": "a", "type": "set"}]}]}""");
-    assertEquals("robots.json: robots[0] (r).schedule: unknown field", loadFailure());
+        {"robots": [{"name": "r", "shedule": "daily", "steps": [{"id": "a", "type": "set"}]}]}""");
+    assertEquals("robots.json: robots[0] (r).shedule: unknown field", loadFailure());
+  }
+
+  @Test
+  void aBrokenScheduleIsReportedFieldByField() throws IOException {
+    write("robots.json", """
+        {"robots": [{"name": "r", "schedule": {"cron": "61 * * * *", "timezone": "Mars/Olympus", "catchUp": "some", "every": 5},
+          "steps": [{"id": "a", "type": "set"}]}]}""");
+    String failure = loadFailure();
+    for (String part : List.of("robots[0] (r).schedule.every: unknown field", "robots[0] (r).schedule.cron: '61 * * * *' is not a valid cron",
+        "robots[0] (r).schedule.timezone: 'Mars/Olympus' is not a time zone (like UTC or Europe/Berlin)",
+        "robots[0] (r).schedule.catchUp: must be none, last or all")) {
+      assertTrue(failure.contains(part), "no '" + part + "' in: " + failure);
+    }
+    write("robots.json", """
+        {"robots": [{"name": "r", "schedule": {"cron": "* * *"}, "steps": [{"id": "a", "type": "set"}]}]}""");
+    assertEquals("robots.json: robots[0] (r).schedule.cron: '* * *' has 3 fields; a cron has five (minute hour day month weekday)"
+        + " or six (seconds first)", loadFailure());
+  }
+
+  @Test
+  void aScheduleKnowsItsFireTimesInItsTimeZoneAcrossDaylightSaving() throws IOException {
+    write("robots.json", """
+        {"robots": [{"name": "r", "schedule": {"cron": "0 7 * * *", "timezone": "Europe/Berlin"}, "steps": [{"id": "a", "type": "set"}]}]}""");
+    Schedule s = load().get("r").schedule();
+    // Berlin moves its clocks forward on 2030-03-31: 07:00 is 06:00 UTC before and 05:00 UTC after
+    assertEquals(java.time.Instant.parse("2030-03-30T06:00:00Z"), s.nextAfter(java.time.Instant.parse("2030-03-30T00:00:00Z")));
+    assertEquals(java.time.Instant.parse("2030-03-31T05:00:00Z"), s.nextAfter(java.time.Instant.parse("2030-03-30T06:00:00Z")));
+    assertEquals(Schedule.CatchUp.LAST, s.catchUp(), "the default");
+    assertEquals(java.time.Instant.parse("2030-03-30T06:00:00Z"), s.lastAtOrBefore(java.time.Instant.parse("2030-03-30T06:00:00Z")));
   }
 
   @Test
