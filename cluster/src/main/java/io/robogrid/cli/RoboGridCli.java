@@ -19,7 +19,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "robogrid", mixinStandardHelpOptions = true, version = "0.1.0",
     description = "Submit, follow and manage RoboGrid jobs, or start a node.",
     subcommands = {RunNowCommand.class, StatusCommand.class, RerunCommand.class, CancelCommand.class,
-        ListRobotsCommand.class, ScheduleCommand.class, NodeCommand.class},
+        ListRobotsCommand.class, ScheduleCommand.class, ReloadCommand.class, NodeCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",

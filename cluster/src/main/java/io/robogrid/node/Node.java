@@ -5,6 +5,7 @@ import io.robogrid.coordinator.CoordinatorVerticle;
 import io.robogrid.grid.PresenceVerticle;
 import io.robogrid.grid.RunnerStatus;
 import io.robogrid.robots.RobotCatalog;
+import io.robogrid.robots.RobotsVerticle;
 import io.robogrid.router.RouterVerticle;
 import io.robogrid.runner.RunnerOptions;
 import io.robogrid.runner.RunnerVerticle;
@@ -49,6 +50,7 @@ public final class Node {
   private CoordinatorVerticle coordinator;
   private String runnerDeployment;
   private WebVerticle web;
+  private RobotsVerticle robotsVerticle;
   private volatile boolean stopped;
 
   public Node(NodeConfig config) {
@@ -86,19 +88,32 @@ public final class Node {
         config.roles(), NodeConfig.VERSION, startedAt, joinedAt, runner.statusInterval(), clock,
         config.has("runner") ? RunnerStatus.starting(runner.capabilities(), runner.slots()) : null);
     deploy(presence);
+    robotsVerticle = new RobotsVerticle(id, config.confDir(), steps, robots);
+    deploy(robotsVerticle);
     if (config.has("coordinator")) {
-      coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator")), db, clock, random, id, staleAfter, () -> robots);
+      coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator")), db, clock, random, id, staleAfter,
+          robotsVerticle.robots());
       deploy(coordinator);
     }
     if (config.has("router")) deploy(new RouterVerticle(clock, staleAfter, id));
     if (config.has("runner")) runnerDeployment = deploy(new RunnerVerticle(runner, clock, random, steps, presence));
     if (config.has("web")) {
       JsonObject info = new JsonObject().put("node", id).put("roles", new JsonArray(config.roles())).put("version", NodeConfig.VERSION);
-      web = new WebVerticle(WebOptions.fromJson(config.section("http")), db, () -> robots, steps, clock, info, staleAfter);
+      web = new WebVerticle(WebOptions.fromJson(config.section("http")), db, robotsVerticle.robots(), steps, clock, info, staleAfter);
       deploy(web);
     }
     log.info("node {} up in {} ms: roles {}, {} robots{}", id, ms(t0), config.roles(), robots.all().size(),
         web == null ? "" : ", API on port " + web.actualPort());
+  }
+
+  /** Reloads the robots of every node (SIGHUP): logs what each node said. */
+  public void reload() {
+    RobotsVerticle r = robotsVerticle;
+    if (r == null || stopped) return;
+    r.reloadGrid().onSuccess(answer -> {
+      if (answer.getBoolean("ok")) log.info("robots reloaded on {} nodes", answer.getJsonArray("nodes").size());
+      else log.warn("robot reload refused, the running robots stay: {}", answer.encode());
+    });
   }
 
   private DatabaseOptions database() throws Exception {

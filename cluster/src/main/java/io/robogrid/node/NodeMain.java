@@ -38,6 +38,8 @@ public final class NodeMain {
     }, "robogrid-shutdown").start();
     Signal.handle(new Signal("TERM"), s -> shutdown.run());
     Signal.handle(new Signal("INT"), s -> shutdown.run());
+    // SIGHUP: re-read the robot files of every node, as POST /api/v1/config/reload does
+    Signal.handle(new Signal("HUP"), s -> node.reload());
     Path pidFile = config.dataDir().resolve("node.pid");
     try {
       node.start();

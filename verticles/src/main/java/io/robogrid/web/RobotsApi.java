@@ -22,8 +22,10 @@ final class RobotsApi {
   private final Supplier<RobotCatalog> robots;
   private final ScheduleStore schedules;
   private final Clock clock;
+  private final io.vertx.core.eventbus.EventBus bus;
 
-  RobotsApi(Supplier<RobotCatalog> robots, ScheduleStore schedules, Clock clock) {
+  RobotsApi(Supplier<RobotCatalog> robots, ScheduleStore schedules, Clock clock, io.vertx.core.eventbus.EventBus bus) {
+    this.bus = bus;
     this.robots = robots;
     this.schedules = schedules;
     this.clock = clock;
@@ -41,6 +43,27 @@ final class RobotsApi {
     });
     api.post("/robots/:name/schedule/pause").handler(ctx -> JobsApi.answer(ctx, 200, pause(ctx.pathParam("name"), true)));
     api.post("/robots/:name/schedule/resume").handler(ctx -> JobsApi.answer(ctx, 200, pause(ctx.pathParam("name"), false)));
+    api.post("/config/reload").handler(ctx -> JobsApi.answer(ctx, 200, reload()));
+  }
+
+  /**
+   * Every node re-reads its robot files. All well: 200 with each node's answer. A node refused its files (it keeps the
+   * robots it runs with): 400 INVALID_WORKFLOW naming the node, the file and the field.
+   */
+  private Future<JsonObject> reload() {
+    return bus.<JsonObject>request(io.robogrid.robots.RobotsVerticle.RELOAD_GRID, null, new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(15_000))
+        .recover(e -> Future.failedFuture(new RoboGridException(ErrorCode.UNAVAILABLE, "no answer to the reload: " + e.getMessage())))
+        .compose(m -> {
+          JsonObject answer = m.body();
+          if (answer.getBoolean("ok", false)) return Future.succeededFuture(answer);
+          StringBuilder why = new StringBuilder();
+          for (Object o : answer.getJsonArray("nodes", new JsonArray())) {
+            JsonObject n = (JsonObject) o;
+            if (!n.getBoolean("ok", false)) why.append(why.length() == 0 ? "" : "; ").append("node ").append(n.getString("node")).append(": ")
+                .append(n.getString("problems"));
+          }
+          return Future.failedFuture(RoboGridException.invalidWorkflow(why + " (the robots running there stay as they were)"));
+        });
   }
 
   private Robot robot(String name) {

@@ -77,7 +77,7 @@ public final class WebVerticle extends VerticleBase {
     }));
     Router api = Router.router(vertx);
     jobs.mount(api);
-    new RobotsApi(robots, new io.robogrid.store.ScheduleStore(pool), clock).mount(api);
+    new RobotsApi(robots, new io.robogrid.store.ScheduleStore(pool), clock, vertx.eventBus()).mount(api);
     api.get("/cluster").handler(ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
     EventStream stream = new EventStream(vertx, store);
     api.get("/stream").handler(stream::handle);

@@ -69,7 +69,8 @@ public final class TestGrid {
     Pool pool = db.pool(vertx);
     Await.result(Migrations.apply(pool));
     Await.result(pool.close());
-    RobotCatalog robots = robots(robotsJson);
+    Path robotsDir = robotsDir(robotsJson);
+    RobotCatalog robots = RobotCatalog.load(robotsDir, StepCatalog.builtIn());
     Clock clock = Clock.systemUTC();
     Random random = new Random();
     StepCatalog steps = StepCatalog.builtIn();
@@ -85,20 +86,22 @@ public final class TestGrid {
     PresenceVerticle presence = new PresenceVerticle("test-node", "local", "127.0.0.1", roles, "test", clock.instant(), clock.instant(),
         ro.statusInterval(), clock, RunnerStatus.starting(ro.capabilities(), ro.slots()));
     Await.result(vertx.deployVerticle(presence));
-    Await.result(vertx.deployVerticle(new CoordinatorVerticle(co, db, clock, random, "test-node", ro.staleAfter(), () -> robots)));
+    io.robogrid.robots.RobotsVerticle robotFiles = new io.robogrid.robots.RobotsVerticle("test-node", robotsDir, StepCatalog.builtIn(), robots);
+    Await.result(vertx.deployVerticle(robotFiles));
+    Await.result(vertx.deployVerticle(new CoordinatorVerticle(co, db, clock, random, "test-node", ro.staleAfter(), robotFiles.robots())));
     Await.result(vertx.deployVerticle(new RouterVerticle(clock, ro.staleAfter(), "test-node")));
     Await.result(vertx.deployVerticle(new RunnerVerticle(ro, clock, random, steps, presence)));
-    WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, null), db, () -> robots, steps, clock,
+    WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, null), db, robotFiles.robots(), steps, clock,
         new JsonObject().put("node", "test-node").put("roles", new JsonArray(roles)), ro.staleAfter());
     Await.result(vertx.deployVerticle(web));
     return new TestGrid(vertx, web.actualPort(), db);
   }
 
-  private static RobotCatalog robots(String json) {
+  private static Path robotsDir(String json) {
     try {
       Path dir = Files.createTempDirectory("robogrid-conf");
       if (json != null) Files.writeString(dir.resolve("robots.json"), json);
-      return RobotCatalog.load(dir, StepCatalog.builtIn());
+      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
