@@ -3,7 +3,7 @@ package io.robogrid.cli;
 /** The exit codes scripts rely on; listed in the usage footer of {@code robogrid}. */
 final class ExitCodes {
   static final int OK = 0;
-  /** The job the command waited for ended FAILED or CANCELLED. */
+  /** The job the command waited for ended FAILED, CANCELLED or REJECTED. */
   static final int JOB_FAILED = 1;
   /** Bad arguments; also picocli's own code for them. */
   static final int USAGE = 2;

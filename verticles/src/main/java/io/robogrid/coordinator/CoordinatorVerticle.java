@@ -194,6 +194,24 @@ public final class CoordinatorVerticle extends VerticleBase {
     store.staleAttempts(cutoff)
         .compose(stale -> loseAll(stale, "no heartbeat for " + options.heartbeatTimeout().toMillis() + " ms"))
         .onFailure(e -> log.warn("sweep for lost attempts failed: {}", e.toString()));
+    expireApprovals();
+  }
+
+  /** Jobs nobody approved before their approval deadline are rejected (any coordinator may do it: the move is guarded). */
+  private void expireApprovals() {
+    Instant now = clock.instant();
+    store.approvalsExpired(now, 100).compose(ids -> {
+      List<Future<Void>> all = new java.util.ArrayList<>();
+      for (UUID id : ids) {
+        all.add(store.transition(id, null, now, lifecycle.reject(now, "approvalTimeout", "not approved before its approval deadline", true))
+            .map(r -> {
+              log.atInfo().addKeyValue("job", id).log("not approved in time: rejected");
+              JobEvents.publish(vertx.eventBus(), r.events());
+              return (Void) null;
+            }).otherwiseEmpty()); // decided meanwhile by a person or another coordinator
+      }
+      return Future.all(all);
+    }).onFailure(e -> log.warn("expiring approvals failed: {}", e.toString()));
   }
 
   private Future<Integer> loseAll(Map<UUID, Integer> attempts, String why) {

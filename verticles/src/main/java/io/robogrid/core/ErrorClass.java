@@ -39,6 +39,8 @@ public enum ErrorClass {
   BAD_WORKFLOW(false),
   BAD_REFERENCE(false),
   FAILED(false),
+  /** The job was rejected at its approval gate, or not approved in time. */
+  REJECTED(false),
   CANCELLED(false);
 
   private final boolean recoverable;

@@ -8,6 +8,7 @@ import java.util.Set;
 /**
  * The life of a job, and the one place that says which moves are allowed.
  * <pre>
+ * WAITING_APPROVAL ──approved──▶ PENDING | QUEUED;  WAITING_APPROVAL ──rejected, expired──▶ REJECTED
  * PENDING ──due──▶ QUEUED ──claim──▶ CLAIMED ──runner starts──▶ RUNNING ──▶ SUCCEEDED | FAILED | CANCELLED
  *                    ▲                  │ handed back               │ recoverable failure, lost node
  *                    └──── due ──── RETRY_WAIT ◀────────────────────┘
@@ -15,7 +16,11 @@ import java.util.Set;
  * Stores apply a move as one guarded {@code UPDATE … WHERE state = from AND attempt = n} after asking {@link #canMoveTo}.
  */
 public enum JobState {
-  PENDING, QUEUED, CLAIMED, RUNNING, RETRY_WAIT, SUCCEEDED, FAILED, CANCELLED;
+  PENDING, QUEUED, CLAIMED, RUNNING, RETRY_WAIT, SUCCEEDED, FAILED, CANCELLED,
+  /** A job of a robot that requires approval: nothing of it runs until a person approves it. */
+  WAITING_APPROVAL,
+  /** Rejected by a person, or not approved before its approval deadline. */
+  REJECTED;
 
   private static final Map<JobState, Set<JobState>> ALLOWED = new EnumMap<>(JobState.class);
 
@@ -30,6 +35,9 @@ public enum JobState {
     ALLOWED.put(SUCCEEDED, EnumSet.noneOf(JobState.class));
     ALLOWED.put(FAILED, EnumSet.noneOf(JobState.class));
     ALLOWED.put(CANCELLED, EnumSet.noneOf(JobState.class));
+    // approved: queued now, or pending until its runAt
+    ALLOWED.put(WAITING_APPROVAL, EnumSet.of(QUEUED, PENDING, REJECTED, CANCELLED));
+    ALLOWED.put(REJECTED, EnumSet.noneOf(JobState.class));
   }
 
   public boolean canMoveTo(JobState next) {

@@ -105,6 +105,35 @@ public final class JobLifecycle {
     };
   }
 
+  /** A person approves a job at its gate: it is queued (or pending until its runAt); who and when are kept. */
+  public Function<JobRecord, Change> approve(Instant now, String by, String comment) {
+    return job -> {
+      waitingForApproval(job);
+      job.state = job.runAt != null && job.runAt.isAfter(now) ? JobState.PENDING : JobState.QUEUED;
+      job.approval = job.approval.copy().put("decision", "approved").put("by", by).put("at", now.toString()).put("comment", comment);
+      return Change.of(job, null, null, new JsonObject().put("approvedBy", by));
+    };
+  }
+
+  /** A person rejects a job at its gate (or its deadline passed, {@code by} "approvalTimeout"): it ends REJECTED, nothing of it ran. */
+  public Function<JobRecord, Change> reject(Instant now, String by, String reason, boolean expired) {
+    return job -> {
+      waitingForApproval(job);
+      job.state = JobState.REJECTED;
+      job.finishedAt = now;
+      job.error = new StepFailure(ErrorClass.REJECTED, reason).toJson();
+      job.approval = job.approval.copy().put("decision", expired ? "expired" : "rejected").put("by", by).put("at", now.toString())
+          .put("reason", reason);
+      return Change.of(job, null, null, new JsonObject().put("rejectedBy", by).put("reason", reason));
+    };
+  }
+
+  private static void waitingForApproval(JobRecord job) {
+    if (job.state == JobState.WAITING_APPROVAL) return;
+    if (job.state.isTerminal()) throw new RoboGridException(ErrorCode.JOB_FINISHED, "job " + job.id + " already finished (" + job.state + ")");
+    throw RoboGridException.invalidRequest("job " + job.id + " is not waiting for approval (it is " + job.state + ")");
+  }
+
   private static Change cancelled(JobRecord job, Instant now, String reason) {
     boolean hadAttempt = job.state.isActive();
     job.state = JobState.CANCELLED;

@@ -50,12 +50,17 @@ public final class Submissions {
 
     String robot = null;
     Workflow workflow;
+    JsonObject approval = null;
     if (robotName != null) {
       if (!(robotName instanceof String name)) throw RoboGridException.invalidRequest("'robot' must be a string");
       Robot r = robots.get().get(name);
       if (r == null) throw new RoboGridException(ErrorCode.UNKNOWN_ROBOT, "no robot named '" + name + "'");
       robot = r.name();
       workflow = r.workflow();
+      if (r.requiresApproval()) {
+        approval = new JsonObject();
+        if (r.approvalTimeout() != null) approval.put("deadline", clock.instant().plus(r.approvalTimeout()).toString());
+      }
     } else {
       if (!(inline instanceof JsonObject wf)) throw RoboGridException.invalidWorkflow("workflow: must be an object with 'steps'");
       Problems problems = new Problems();
@@ -96,6 +101,6 @@ public final class Submissions {
       priority = n.intValue();
     }
     return new NewJob(UUID.randomUUID(), robot, workflow.toJson(), input, request.copy(), new ArrayList<>(workflow.requires()),
-        priority, workflow.retry().maxAttempts(), runAt, rerunOf);
+        priority, workflow.retry().maxAttempts(), runAt, rerunOf, approval);
   }
 }

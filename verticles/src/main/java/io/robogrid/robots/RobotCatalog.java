@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  */
 public final class RobotCatalog {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-  private static final Set<String> ROBOT_FIELDS = Set.of("name", "description", "schedule");
+  private static final Set<String> ROBOT_FIELDS = Set.of("name", "description", "schedule", "requiresApproval", "approvalTimeout");
 
   private final Map<String, Robot> robots;
 
@@ -108,8 +108,21 @@ public final class RobotCatalog {
       if (d != null && !(d instanceof String)) problems.add(at + ".description", "must be a string");
       Workflow wf = parser.parse(r, at, ROBOT_FIELDS, problems);
       Schedule schedule = r.getValue("schedule") == null ? null : Schedule.parse(r.getValue("schedule"), at + ".schedule", problems);
+      Object approval = r.getValue("requiresApproval");
+      if (approval != null && !(approval instanceof Boolean)) problems.add(at + ".requiresApproval", "must be true or false");
+      boolean requiresApproval = Boolean.TRUE.equals(approval);
+      java.time.Duration approvalTimeout = null;
+      if (r.getValue("approvalTimeout") != null) {
+        if (!requiresApproval) problems.add(at + ".approvalTimeout", "needs requiresApproval: true");
+        try {
+          approvalTimeout = io.robogrid.core.Durations.parse(String.valueOf(r.getValue("approvalTimeout")));
+        } catch (IllegalArgumentException e) {
+          problems.add(at + ".approvalTimeout", e.getMessage());
+        }
+      }
       if (name != null) {
-        Robot previous = into.putIfAbsent(name, new Robot(name, d instanceof String s ? s : "", wf, where, schedule));
+        Robot previous = into.putIfAbsent(name, new Robot(name, d instanceof String s ? s : "", wf, where, schedule, requiresApproval,
+            approvalTimeout));
         if (previous != null) problems.add(at + ".name", "robot '" + name + "' is already defined in " + previous.source());
       }
     }

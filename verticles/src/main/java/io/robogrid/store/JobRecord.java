@@ -41,6 +41,8 @@ public final class JobRecord {
   public JsonObject metrics;
   /** Set when a failure nobody classified asks a person to look: reason, step, message, attempt, flaggedAt (reviewedAt once seen). */
   public JsonObject review;
+  /** The approval gate of a job that needs one: deadline, and once decided: decision, by, at, reason. */
+  public JsonObject approval;
 
   JobRecord(UUID id, String robot, int priority, int maxAttempts, JsonObject workflow, JsonObject input, JsonObject request,
             List<String> requires, Instant createdAt, UUID rerunOf) {
@@ -71,6 +73,7 @@ public final class JobRecord {
     c.result = result;
     c.metrics = metrics;
     c.review = review;
+    c.approval = approval;
     return c;
   }
 
@@ -93,6 +96,7 @@ public final class JobRecord {
     j.result = (JsonObject) r.getValue("result");
     j.metrics = (JsonObject) r.getValue("metrics");
     j.review = (JsonObject) r.getValue("review");
+    j.approval = (JsonObject) r.getValue("approval");
     return j;
   }
 
@@ -126,6 +130,7 @@ public final class JobRecord {
     if (result != null) j.put("result", result);
     if (metrics != null) j.put("metrics", metrics);
     if (review != null) j.put("review", review);
+    if (approval != null) j.put("approval", approval);
     if (rerunOf != null) j.put("rerunOf", rerunOf.toString());
     return j;
   }

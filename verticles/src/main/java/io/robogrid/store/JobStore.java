@@ -31,7 +31,7 @@ public final class JobStore {
 
   private static final String COLUMNS = "id, robot, state, priority, attempt, failures, max_attempts, workflow, input, request, requires,"
       + " run_at, created_at, started_at, finished_at, node, heartbeat_at, cancel_requested, error, result, rerun_of,"
-      + " metrics, review";
+      + " metrics, review, approval";
   private static final String EVENT_COLUMNS = "seq, job_id, attempt, type, at, data";
 
   /** One statement (so atomic without a transaction, and one round trip): the job, its first event, and a NOTIFY. */
@@ -41,7 +41,7 @@ public final class JobStore {
 
   private static String insertJob(boolean scheduled) {
     return "WITH j AS (INSERT INTO jobs (id, robot, state, priority, max_attempts, workflow, input, request, requires,"
-        + "   run_at, created_at, rerun_of, schedule_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14)"
+        + "   run_at, created_at, rerun_of, schedule_key, approval) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15)"
         + (scheduled ? " ON CONFLICT (schedule_key) WHERE schedule_key IS NOT NULL DO NOTHING" : "") + " RETURNING " + COLUMNS + "),"
         + " e AS (INSERT INTO events (job_id, attempt, type, at, data) SELECT id, 0, 'job.state', created_at, $13 FROM j RETURNING seq),"
         + " n AS (SELECT pg_notify('" + CHANNEL + "', ''))"
@@ -52,7 +52,7 @@ public final class JobStore {
   private static final String LOCK_JOB = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1 FOR UPDATE";
   private static final String WRITE_PROGRESS = "UPDATE jobs SET state = $2, attempt = $3, failures = $4, run_at = $5, started_at = $6,"
       + " finished_at = $7, node = $8, heartbeat_at = $9, cancel_requested = $10, error = $11, result = $12,"
-      + " metrics = $13, review = $14 WHERE id = $1";
+      + " metrics = $13, review = $14, approval = $15 WHERE id = $1";
   /** An attempt's start is when it ran ({@link #markRunning}); one refused or lost while only claimed never started. */
   private static final String WRITE_ATTEMPT = "UPDATE attempts SET state = $3, node = coalesce($4, node),"
       + " started_at = CASE WHEN $3 = 'RUNNING' THEN coalesce(started_at, $5) ELSE started_at END,"
@@ -170,12 +170,23 @@ public final class JobStore {
     if (scheduleKey != null) data.put("schedule", scheduleKey);
     return client.preparedQuery(sql).execute(Tuple.from(new Object[] {
             job.id(), job.robot(), state.name(), job.priority(), job.maxAttempts(), job.workflow(), job.input(), job.request(),
-            job.requires().toArray(new String[0]), JobRecord.odt(job.runAt()), JobRecord.odt(now), job.rerunOf(), data, scheduleKey}))
+            job.requires().toArray(new String[0]), JobRecord.odt(job.runAt()), JobRecord.odt(now), job.rerunOf(), data, scheduleKey,
+            job.approval()}))
         .map(rows -> {
           if (!rows.iterator().hasNext()) return null;
           Row r = rows.iterator().next();
           JobRecord rec = JobRecord.from(r);
           return new TransitionResult(rec, List.of(new JobEvent(r.getLong("seq"), job.id(), 0, JobEvent.JOB_STATE, rec.createdAt, data)));
+        });
+  }
+
+  /** Jobs waiting for an approval whose deadline has passed (at most {@code limit}). */
+  public Future<List<UUID>> approvalsExpired(Instant now, int limit) {
+    return pool.preparedQuery("SELECT id FROM jobs WHERE state = 'WAITING_APPROVAL' AND (approval->>'deadline')::timestamptz <= $1"
+        + " ORDER BY created_at LIMIT $2").execute(Tuple.of(JobRecord.odt(now), limit)).map(rows -> {
+          List<UUID> ids = new ArrayList<>();
+          for (Row r : rows) ids.add(r.getUUID("id"));
+          return ids;
         });
   }
 
@@ -351,7 +362,7 @@ public final class JobStore {
   private static Future<Void> write(SqlConnection c, JobRecord j) {
     return c.preparedQuery(WRITE_PROGRESS).execute(Tuple.from(new Object[] {j.id, j.state.name(), j.attempt, j.failures, JobRecord.odt(j.runAt),
         JobRecord.odt(j.startedAt), JobRecord.odt(j.finishedAt), j.node, JobRecord.odt(j.heartbeatAt), j.cancelRequested, j.error, j.result,
-        j.metrics, j.review})).mapEmpty();
+        j.metrics, j.review, j.approval})).mapEmpty();
   }
 
   private static Future<JobEvent> event(SqlClient c, UUID job, Integer attempt, String type, Instant at, JsonObject data) {

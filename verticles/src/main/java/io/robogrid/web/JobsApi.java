@@ -79,6 +79,8 @@ final class JobsApi {
     api.post("/jobs/:id/cancel").handler(ctx -> answer(ctx, 202, cancel(jobId(ctx))));
     api.post("/jobs/:id/rerun").handler(ctx -> answer(ctx, 201, rerun(jobId(ctx))));
     api.post("/jobs/:id/review").handler(ctx -> answer(ctx, 200, reviewed(jobId(ctx), ctx)));
+    api.post("/jobs/:id/approve").handler(ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, true)));
+    api.post("/jobs/:id/reject").handler(ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, false)));
   }
 
   private Future<JsonObject> submit(JsonObject request, UUID rerunOf) {
@@ -99,6 +101,37 @@ final class JobsApi {
       return new io.robogrid.store.Change(job, null, null, "job.reviewed", new JsonObject().put("note", note));
     }).map(this::published);
   }
+
+  /**
+   * A person's decision at a job's approval gate: {@code approve} ({@code comment} optional) or {@code reject} (with a
+   * {@code reason}, required). Who decided is the caller's token name, or {@code by} in the body when the API is open.
+   */
+  private Future<JsonObject> decide(UUID id, RoutingContext ctx, boolean approve) {
+    String text = ctx.body().asString();
+    JsonObject body = text == null || text.isBlank() ? new JsonObject() : body(ctx);
+    for (String key : body.fieldNames()) {
+      if (!List.of("reason", "comment", "by").contains(key)) throw RoboGridException.invalidRequest("unknown field '" + key + "' (allowed: by, comment, reason)");
+    }
+    Object reason = body.getValue("reason"), comment = body.getValue("comment"), by = body.getValue("by");
+    if (reason != null && !(reason instanceof String) || comment != null && !(comment instanceof String) || by != null && !(by instanceof String)) {
+      throw RoboGridException.invalidRequest("by, comment and reason must be strings");
+    }
+    if (!approve && (reason == null || ((String) reason).isBlank())) throw RoboGridException.invalidRequest("a rejection needs a 'reason'");
+    String who = caller(ctx, (String) by);
+    Instant now = clock.instant();
+    return store.transition(id, null, now, approve ? lifecycle.approve(now, who, (String) comment) : lifecycle.reject(now, who, (String) reason, false))
+        .map(this::published);
+  }
+
+  /** Who is calling: the name of the caller's API token, else what the body says, else "anonymous". */
+  static String caller(RoutingContext ctx, String claimed) {
+    String token = ctx.get(CALLER);
+    if (token != null) return token;
+    return claimed == null || claimed.isBlank() ? "anonymous" : claimed;
+  }
+
+  /** The routing-context key under which authentication leaves the caller's name. */
+  static final String CALLER = "robogrid.caller";
 
   private Future<JsonObject> rerun(UUID id) {
     return store.find(id).compose(old -> {

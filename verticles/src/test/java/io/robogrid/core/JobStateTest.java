@@ -27,6 +27,8 @@ class JobStateTest {
     EXPECTED.put(SUCCEEDED, EnumSet.noneOf(JobState.class));
     EXPECTED.put(FAILED, EnumSet.noneOf(JobState.class));
     EXPECTED.put(CANCELLED, EnumSet.noneOf(JobState.class));
+    EXPECTED.put(JobState.WAITING_APPROVAL, EnumSet.of(QUEUED, JobState.PENDING, JobState.REJECTED, CANCELLED));
+    EXPECTED.put(JobState.REJECTED, EnumSet.noneOf(JobState.class));
   }
 
   @ParameterizedTest
@@ -38,7 +40,7 @@ class JobStateTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JobState.class, names = {"SUCCEEDED", "FAILED", "CANCELLED"})
+  @EnumSource(value = JobState.class, names = {"SUCCEEDED", "FAILED", "CANCELLED", "REJECTED"})
   void terminalStatesAllowNoMove(JobState s) {
     assertTrue(s.isTerminal());
     for (JobState to : JobState.values()) assertFalse(s.canMoveTo(to), s + " -> " + to);
