@@ -96,14 +96,29 @@ public final class Node {
       deploy(coordinator);
     }
     if (config.has("router")) deploy(new RouterVerticle(clock, staleAfter, id));
-    if (config.has("runner")) runnerDeployment = deploy(new RunnerVerticle(runner, clock, random, steps, presence));
+    io.robogrid.secrets.Keyring keys = keyring();
+    if (config.has("runner")) runnerDeployment = deploy(new RunnerVerticle(runner, clock, random, steps, presence, keys));
     if (config.has("web")) {
       JsonObject info = new JsonObject().put("node", id).put("roles", new JsonArray(config.roles())).put("version", NodeConfig.VERSION);
-      web = new WebVerticle(WebOptions.fromJson(config.section("http")), db, robotsVerticle.robots(), steps, clock, info, staleAfter);
+      web = new WebVerticle(WebOptions.fromJson(config.section("http")), db, robotsVerticle.robots(), steps, clock, info, staleAfter, keys);
       deploy(web);
     }
     log.info("node {} up in {} ms: roles {}, {} robots{}", id, ms(t0), config.roles(), robots.all().size(),
         web == null ? "" : ", API on port " + web.actualPort());
+  }
+
+  /**
+   * The master key secrets are sealed with: {@code secrets.masterKeyFile} ({@code ROBOGRID_MASTER_KEY_FILE}), else
+   * {@code <data dir>/master.key}. A node that stores secrets (web) creates it there on first start; a runner only
+   * reads one, since a key of its own could not open what the grid sealed.
+   */
+  private io.robogrid.secrets.Keyring keyring() {
+    String configured = config.section("secrets").getString("masterKeyFile");
+    java.nio.file.Path file = configured != null ? java.nio.file.Path.of(configured) : config.dataDir().resolve("master.key");
+    if (config.has("web")) return new io.robogrid.secrets.Keyring(io.robogrid.secrets.MasterKey.readOrCreate(file));
+    if (java.nio.file.Files.exists(file)) return new io.robogrid.secrets.Keyring(io.robogrid.secrets.MasterKey.read(file));
+    log.info("no master key at {}: this node's jobs cannot use secrets (set ROBOGRID_MASTER_KEY_FILE)", file);
+    return new io.robogrid.secrets.Keyring(null);
   }
 
   /** Reloads the robots of every node (SIGHUP): logs what each node said. */

@@ -42,6 +42,7 @@ public final class NodeConfig {
       Map.entry("ROBOGRID_RUNNER_SLOTS", (c, v) -> section(c, "runner").put("slots", integer("ROBOGRID_RUNNER_SLOTS", v))),
       // desk1=:99,desk2=:100 → runner.desktops; each desktop is offered as desktop:<name>
       Map.entry("ROBOGRID_DESKTOPS", (c, v) -> section(c, "runner").put("desktops", DesktopOptions.parseList(v))),
+      Map.entry("ROBOGRID_MASTER_KEY_FILE", (c, v) -> section(c, "secrets").put("masterKeyFile", v)),
       Map.entry("ROBOGRID_HEARTBEAT_TIMEOUT", (c, v) -> section(c, "coordinator").put("heartbeatTimeout", v)),
       Map.entry("ROBOGRID_LOG_FORMAT", (c, v) -> section(c, "log").put("format", v)),
       Map.entry("ROBOGRID_LOG_LEVEL", (c, v) -> section(c, "log").put("level", v)));

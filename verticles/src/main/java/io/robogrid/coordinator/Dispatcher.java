@@ -171,8 +171,8 @@ final class Dispatcher {
   /** Sends the job to {@code node}; on refusal puts it back in the queue. Completes with whether the runner took it. */
   private Future<Boolean> handOver(JobRecord job, String node) {
     if (node == null) return handBack(job, "no runner can take it now").map(false);
-    return paths(job).compose(paths -> {
-      Assignment a = new Assignment(job.id, job.attempt, job.robot, job.workflow, job.input, paths);
+    return Future.all(paths(job), secrets(job)).compose(f -> {
+      Assignment a = new Assignment(job.id, job.attempt, job.robot, job.workflow, job.input, f.resultAt(0), f.resultAt(1));
       return vertx.eventBus().request(RunnerAddresses.execute(node), a.toJson(), TO_RUNNER);
     }).map(true).recover(err -> {
       if (refused(err)) return handBack(job, "runner " + node + " did not take it: " + err.getMessage()).map(false);
@@ -189,6 +189,17 @@ final class Dispatcher {
     return store.pathCache().forRobot(PathCacheStore.robotKey(job.robot, job.workflow)).otherwise(e -> {
       log.atWarn().addKeyValue("job", job.id).log("path cache not read: {}", e.getMessage());
       return new JsonArray();
+    });
+  }
+
+  /** The sealed secrets the job's workflow refers to ({@code ${secret:name}}); one that does not exist fails at its step. */
+  private Future<JsonObject> secrets(JobRecord job) {
+    java.util.Set<String> names = io.robogrid.secrets.SecretRefs.in(job.workflow);
+    if (names.isEmpty()) return Future.succeededFuture(new JsonObject());
+    return store.secrets().sealed(names).map(found -> {
+      JsonObject out = new JsonObject();
+      found.forEach((name, sealed) -> out.put(name, sealed.toJson()));
+      return out;
     });
   }
 

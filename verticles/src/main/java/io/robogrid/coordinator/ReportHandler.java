@@ -50,6 +50,8 @@ final class ReportHandler {
           java.util.Base64.getDecoder().decode(r.getString("data")), at);
       case Reports.LEASE_TAKEN -> store.leaseTaken(job, attempt, r.getString("resource"), r.getString("node"), at);
       case Reports.FINISHED -> finished(job, attempt, Outcome.fromJson(r.getJsonObject("outcome")));
+      case Reports.SECRET_USED -> store.secrets().used(r.getString("name"), job, attempt, r.getString("step"), r.getString("node"), at)
+          .map(List.<JobEvent>of());
       default -> Future.failedFuture(new IllegalArgumentException("unknown report type " + r.getString("type")));
     };
     return write.<Void>map(events -> {

@@ -14,6 +14,7 @@ public final class Reports {
   public static final String LEASE_TAKEN = "lease.taken";
   public static final String ARTIFACT = "artifact";
   public static final String FINISHED = "finished";
+  public static final String SECRET_USED = "secret.used";
 
   private Reports() {}
 
@@ -47,6 +48,11 @@ public final class Reports {
   public static JsonObject artifact(String node, UUID job, int attempt, String step, String name, String contentType, byte[] data, Instant at) {
     return base(ARTIFACT, node, job, attempt, at).put("step", step).put("name", name).put("contentType", contentType)
         .put("data", java.util.Base64.getEncoder().encodeToString(data));
+  }
+
+  /** A step of the attempt decrypted a secret (its name only): the audit of its uses. */
+  public static JsonObject secretUsed(String node, UUID job, int attempt, String step, String name, Instant at) {
+    return base(SECRET_USED, node, job, attempt, at).put("step", step).put("name", name);
   }
 
   public static JsonObject finished(String node, UUID job, int attempt, Outcome outcome, Instant at) {

@@ -55,6 +55,7 @@ public final class RunnerVerticle extends VerticleBase {
   private final RandomGenerator random;
   private final StepCatalog catalog;
   private final Consumer<RunnerStatus> statusSink;
+  private final java.util.function.Supplier<io.robogrid.secrets.MasterKey> masterKey;
   /** An artifact crosses the event bus in one message: bigger ones are refused rather than clog it. */
   private static final int MAX_ARTIFACT_BYTES = 8 << 20;
   private final Map<UUID, Active> active = new LinkedHashMap<>();
@@ -85,6 +86,8 @@ public final class RunnerVerticle extends VerticleBase {
     List<LeaseKeeper.Lease> leases = List.of();
     BrowserSession session;
     BrowserJob browser;
+    /** The values of the secrets the attempt used: taken out of everything it reports. */
+    final io.robogrid.secrets.Redactor redactor = new io.robogrid.secrets.Redactor();
     /** The desktops the job holds, by name, from its leases. */
     final Map<String, DesktopJob> desktops = new LinkedHashMap<>();
     WorkflowRun run;
@@ -103,6 +106,13 @@ public final class RunnerVerticle extends VerticleBase {
 
   /** @param statusSink receives this runner's state whenever it changes (the node announces it to the grid) */
   public RunnerVerticle(RunnerOptions options, Clock clock, RandomGenerator random, StepCatalog catalog, Consumer<RunnerStatus> statusSink) {
+    this(options, clock, random, catalog, statusSink, null);
+  }
+
+  /** @param masterKey decrypts the secrets jobs use ({@code ${secret:name}}); it or its key null: this node cannot use secrets */
+  public RunnerVerticle(RunnerOptions options, Clock clock, RandomGenerator random, StepCatalog catalog, Consumer<RunnerStatus> statusSink,
+                        java.util.function.Supplier<io.robogrid.secrets.MasterKey> masterKey) {
+    this.masterKey = masterKey;
     this.statusSink = statusSink;
     this.options = options;
     this.clock = clock;
@@ -283,8 +293,8 @@ public final class RunnerVerticle extends VerticleBase {
 
       @Override
       public void stepFinished(String step, String state, int tries, JsonObject output, JsonObject error, Instant startedAt, Instant at) {
-        entry.reporter.send(Reports.stepFinished(node, a.jobId(), a.attempt(), step, state, tries, JsonText.withoutNul(output),
-            JsonText.withoutNul(error), startedAt, at));
+        entry.reporter.send(Reports.stepFinished(node, a.jobId(), a.attempt(), step, state, tries, JsonText.withoutNul(entry.redactor.redact(output)),
+            JsonText.withoutNul(entry.redactor.redact(error)), startedAt, at));
       }
 
       @Override
@@ -299,7 +309,8 @@ public final class RunnerVerticle extends VerticleBase {
       }
 
       @Override
-      public void stepLog(String step, String level, String message) {
+      public void stepLog(String step, String level, String raw) {
+        String message = entry.redactor.redact(raw);
         var event = switch (level) {
           case "error" -> log.atError();
           case "warn" -> log.atWarn();
@@ -318,7 +329,7 @@ public final class RunnerVerticle extends VerticleBase {
     schemes.put("env", System::getenv);
     if (entry.session != null) entry.browser = new BrowserJob(entry.session, wf.login(), a.paths());
     WorkflowRun run = new WorkflowRun(vertx, clock, random, executors, a.jobId(), a.attempt(), wf, a.input(), timeout, listener, schemes)
-        .withBrowser(entry.browser).withDesktops(entry.desktops);
+        .withBrowser(entry.browser).withDesktops(entry.desktops).withSecrets((step, name) -> secret(a, entry, step, name));
     entry.run = run;
     run.start().onComplete(ar -> {
       Outcome outcome = ar.succeeded() ? ar.result() : Outcome.failed(StepFailure.of(ar.cause()), null);
@@ -339,11 +350,30 @@ public final class RunnerVerticle extends VerticleBase {
   }
 
   /**
+   * A secret a step uses, decrypted here at the moment of use: its value is added to the attempt's redactions before
+   * the step sees it, and the use is reported for the audit (name, step, node, time; never the value).
+   */
+  private String secret(Assignment a, Active entry, String step, String name) {
+    JsonObject sealed = a.secrets().getJsonObject(name);
+    if (sealed == null) throw new StepFailure(ErrorClass.BAD_REFERENCE, "there is no secret named '" + name + "'");
+    io.robogrid.secrets.MasterKey key = masterKey == null ? null : masterKey.get();
+    if (key == null) {
+      throw new StepFailure(ErrorClass.BAD_REFERENCE, "runner " + options.node() + " has no master key to decrypt secret '" + name
+          + "' (give it the grid's ROBOGRID_MASTER_KEY_FILE)");
+    }
+    String value = io.robogrid.secrets.SecretCipher.open(key, name, io.robogrid.secrets.SecretCipher.Sealed.fromJson(sealed));
+    entry.redactor.add(name, value);
+    entry.reporter.send(Reports.secretUsed(options.node(), a.jobId(), a.attempt(), step, name, clock.instant()));
+    return value;
+  }
+
+  /**
    * The slot is free as soon as the run ends; the final report goes out behind it (and is retried) on its own. The
    * leases are given back once the report is in (or has failed for good): the report ends their record, and nobody
    * may take a lease while its record still names this attempt.
    */
-  private void finish(Assignment a, Active entry, Outcome outcome) {
+  private void finish(Assignment a, Active entry, Outcome ended) {
+    Outcome outcome = entry.redactor.isEmpty() ? ended : Outcome.fromJson(entry.redactor.redact(ended.toJson()));
     log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} ended: {}{}", a.attempt(), outcome.kind(),
         outcome.error() == null ? "" : " (" + outcome.error().errorClass() + ": " + outcome.error().getMessage() + ")");
     JsonObject report = JsonText.withoutNul(Reports.finished(options.node(), a.jobId(), a.attempt(), outcome, clock.instant()));

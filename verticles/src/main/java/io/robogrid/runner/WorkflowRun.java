@@ -66,6 +66,13 @@ public final class WorkflowRun {
   private long jobTimer = -1;
   private BrowserJob browser;
   private Map<String, DesktopJob> desktops = Map.of();
+  private SecretResolver secrets;
+
+  /** Resolves {@code ${secret:name}} for a step, at the moment the step starts (decrypting and auditing it). */
+  @FunctionalInterface
+  public interface SecretResolver {
+    String resolve(String step, String name);
+  }
 
   public WorkflowRun(Vertx vertx, Clock clock, RandomGenerator random, StepExecutors executors, UUID jobId, int attempt, Workflow workflow,
                      JsonObject input, Duration jobTimeout, Listener listener, Map<String, Function<String, Object>> schemes) {
@@ -87,6 +94,12 @@ public final class WorkflowRun {
   /** Gives the run's browser steps the job's browser. Call before {@link #start()}. */
   public WorkflowRun withBrowser(BrowserJob browser) {
     this.browser = browser;
+    return this;
+  }
+
+  /** Lets the run's steps use {@code ${secret:name}}. Call before {@link #start()}. */
+  public WorkflowRun withSecrets(SecretResolver secrets) {
+    this.secrets = secrets;
     return this;
   }
 
@@ -170,13 +183,14 @@ public final class WorkflowRun {
     });
     try {
       budget.spend("step " + spec.id() + " (try " + n + ")");
-      JsonObject with = new Interpolator(input, outputs, schemes).resolve(spec.with());
+      Map<String, Function<String, Object>> stepSchemes = schemesFor(spec.id());
+      JsonObject with = new Interpolator(input, outputs, stepSchemes).resolve(spec.with());
       StepExecutor executor = executors.get(spec.type());
       if (executor == null) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "this runner has no executor for step type '" + spec.type() + "'");
       StepContext ctx = new StepContext(vertx, jobId, attempt, spec.id(), spec.type(), n, with, stepCancel,
           (level, message) -> listener.stepLog(spec.id(), level, message), browser,
           (name, contentType, data) -> listener.artifact(spec.id(), name, contentType, data), budget,
-          other -> new Interpolator(input, Map.of(), schemes).resolve(other), desktops);
+          other -> new Interpolator(input, Map.of(), stepSchemes).resolve(other), desktops);
       executor.execute(ctx).onComplete(ar -> {
         if (ar.succeeded()) done.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
         else done.tryFail(ar.cause());
@@ -208,6 +222,14 @@ public final class WorkflowRun {
       listener.stepFinished(spec.id(), StepState.FAILED.name(), n, null, failure.toJson(), startedAt.get(spec.id()), clock.instant());
       end(Outcome.failed(failure, spec.id()), "step " + spec.id() + " failed");
     });
+  }
+
+  /** The reference schemes of one step: {@code secret:} resolves for that step (its use is audited under its id). */
+  private Map<String, Function<String, Object>> schemesFor(String step) {
+    if (secrets == null) return schemes;
+    Map<String, Function<String, Object>> m = new HashMap<>(schemes);
+    m.put("secret", name -> secrets.resolve(step, name));
+    return m;
   }
 
   /** Ends the attempt once: stops what still runs, reports those steps as cancelled, completes the outcome. */

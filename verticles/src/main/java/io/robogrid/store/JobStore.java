@@ -138,11 +138,18 @@ public final class JobStore {
   private static final String EVENTS = "SELECT " + EVENT_COLUMNS + " FROM events WHERE seq > $1 AND ($2::uuid IS NULL OR job_id = $2) ORDER BY seq LIMIT $3";
 
   private final Pool pool;
+  private final SecretStore secrets;
   private final PathCacheStore pathCache;
 
   public JobStore(Pool pool) {
     this.pool = pool;
     this.pathCache = new PathCacheStore(pool);
+    this.secrets = new SecretStore(pool);
+  }
+
+  /** The sealed secrets and their audit, in the same database. */
+  public SecretStore secrets() {
+    return secrets;
   }
 
   /** The browser path cache, in the same database. */

@@ -36,6 +36,7 @@ public final class WebVerticle extends VerticleBase {
   private final WebOptions options;
   private final DatabaseOptions db;
   private final Supplier<RobotCatalog> robots;
+  private final io.robogrid.secrets.Keyring keys;
   private final StepCatalog steps;
   private final Clock clock;
   private final JsonObject nodeInfo;
@@ -48,7 +49,8 @@ public final class WebVerticle extends VerticleBase {
    * @param staleAfter a node not heard from for this long is shown as unresponsive
    */
   public WebVerticle(WebOptions options, DatabaseOptions db, Supplier<RobotCatalog> robots, StepCatalog steps, Clock clock, JsonObject nodeInfo,
-                     Duration staleAfter) {
+                     Duration staleAfter, io.robogrid.secrets.Keyring keys) {
+    this.keys = keys;
     this.staleAfter = staleAfter;
     this.options = options;
     this.db = db;
@@ -78,6 +80,7 @@ public final class WebVerticle extends VerticleBase {
     Router api = Router.router(vertx);
     jobs.mount(api);
     new RobotsApi(robots, new io.robogrid.store.ScheduleStore(pool), clock, vertx.eventBus()).mount(api);
+    new SecretsApi(vertx, store.secrets(), keys, clock).mount(api);
     api.get("/cluster").handler(ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
     EventStream stream = new EventStream(vertx, store);
     api.get("/stream").handler(stream::handle);

@@ -24,7 +24,7 @@ public final class WorkflowParser {
   private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
   public static final int MAX_STEPS = 500;
   /** The {@code ${scheme:name}} references a runner resolves. */
-  public static final Set<String> SCHEMES = Set.of("env");
+  public static final Set<String> SCHEMES = Set.of("env", "secret");
   public static final int MIN_PRIORITY = -100, MAX_PRIORITY = 100;
   static final int MAX_LOGIN_STEPS = 20;
   private static final Set<String> GOAL_FIELDS = Set.of("selector", "urlContains", "textPresent");

@@ -90,9 +90,10 @@ public final class TestGrid {
     Await.result(vertx.deployVerticle(robotFiles));
     Await.result(vertx.deployVerticle(new CoordinatorVerticle(co, db, clock, random, "test-node", ro.staleAfter(), robotFiles.robots())));
     Await.result(vertx.deployVerticle(new RouterVerticle(clock, ro.staleAfter(), "test-node")));
-    Await.result(vertx.deployVerticle(new RunnerVerticle(ro, clock, random, steps, presence)));
+    io.robogrid.secrets.Keyring keys = new io.robogrid.secrets.Keyring(io.robogrid.secrets.MasterKey.readOrCreate(robotsDir.resolve("master.key")));
+    Await.result(vertx.deployVerticle(new RunnerVerticle(ro, clock, random, steps, presence, keys)));
     WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, null), db, robotFiles.robots(), steps, clock,
-        new JsonObject().put("node", "test-node").put("roles", new JsonArray(roles)), ro.staleAfter());
+        new JsonObject().put("node", "test-node").put("roles", new JsonArray(roles)), ro.staleAfter(), keys);
     Await.result(vertx.deployVerticle(web));
     return new TestGrid(vertx, web.actualPort(), db);
   }

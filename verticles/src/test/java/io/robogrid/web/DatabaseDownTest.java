@@ -24,7 +24,7 @@ class DatabaseDownTest {
   void anUnreachableDatabaseIsReportedAsUnavailable(Vertx vertx) {
     DatabaseOptions nowhere = DatabaseOptions.fromJson(new JsonObject().put("host", "127.0.0.1").put("port", 1));
     WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 65536, null), nowhere, RobotCatalog::empty, StepCatalog.builtIn(),
-        Clock.systemUTC(), new JsonObject().put("node", "n"), java.time.Duration.ofSeconds(6));
+        Clock.systemUTC(), new JsonObject().put("node", "n"), java.time.Duration.ofSeconds(6), new io.robogrid.secrets.Keyring(null));
     Await.result(vertx.deployVerticle(web));
     WebClient http = WebClient.create(vertx);
 
