@@ -206,7 +206,7 @@ class LeaseStoreTest {
     submit(clock.instant().plusSeconds(60), "agent:crm"); // PENDING: not queued yet
 
     JsonObject depth = Await.result(store.queueDepth());
-    assertEquals(new JsonObject().put("PENDING", 1L).put("QUEUED", 3L).put("CLAIMED", 0L).put("RUNNING", 1L).put("RETRY_WAIT", 0L),
+    assertEquals(new JsonObject().put("PENDING", 1L).put("QUEUED", 3L).put("CLAIMED", 0L).put("RUNNING", 1L).put("RETRY_WAIT", 0L).put("WAITING_APPROVAL", 0L),
         depth.getJsonObject("byState"));
     assertEquals(new JsonObject().put("agent:crm", 2L).put(DESK, 1L).put("http", 2L), depth.getJsonObject("queuedByCapability"));
   }
