@@ -24,8 +24,28 @@ function render() {
   tbody.replaceChildren(...sorted.map(row));
 }
 
+// The API needs a token: given once as #token=… (or asked for), then kept in this browser's storage.
+function token() {
+  const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromLink) {
+    localStorage.setItem('robogridToken', fromLink);
+    history.replaceState(null, '', location.pathname);
+  }
+  let t = localStorage.getItem('robogridToken');
+  if (!t) {
+    t = prompt('RoboGrid API token (scripts/robogrid token create --role viewer --name dashboard)') || '';
+    localStorage.setItem('robogridToken', t);
+  }
+  return t;
+}
+
 async function load() {
-  const page = await (await fetch('/api/v1/jobs?limit=50')).json();
+  const answer = await fetch('/api/v1/jobs?limit=50', { headers: { Authorization: 'Bearer ' + token() } });
+  if (answer.status === 401) {
+    localStorage.removeItem('robogridToken');
+    throw new Error('the token was refused; reload the page to give another');
+  }
+  const page = await answer.json();
   page.jobs.forEach(j => jobs.set(j.id, j));
   render();
 }
@@ -48,7 +68,9 @@ function onEvent(e) {
 
 function connect() {
   const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-  const ws = new WebSocket(`${proto}://${location.host}/api/v1/stream${lastSeq >= 0 ? '?after=' + lastSeq : ''}`);
+  const query = new URLSearchParams({ access_token: token() });
+  if (lastSeq >= 0) query.set('after', lastSeq);
+  const ws = new WebSocket(`${proto}://${location.host}/api/v1/stream?${query}`);
   ws.onopen = () => { status.textContent = 'live'; };
   ws.onmessage = m => onEvent(JSON.parse(m.data));
   ws.onclose = () => { status.textContent = 'reconnecting…'; setTimeout(connect, 1000); };

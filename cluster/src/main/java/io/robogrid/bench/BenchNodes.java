@@ -18,6 +18,8 @@ import java.util.stream.Stream;
  * started before it as members.
  */
 final class BenchNodes {
+  /** The admin token of the nodes a bench starts (new for each bench run): {@link NodeClient} sends it. */
+  static final String ADMIN_TOKEN = io.robogrid.auth.Tokens.newToken();
   private final Path root;
   private final Path work;
   private final String cluster;
@@ -48,6 +50,7 @@ final class BenchNodes {
     env.put("ROBOGRID_CLUSTER_PORT", Integer.toString(clusterPort));
     env.put("ROBOGRID_CLUSTER_MEMBERS", String.join(",", clusterPorts.values().stream().map(p -> "127.0.0.1:" + p).toList()));
     env.put("ROBOGRID_LOG_LEVEL", "WARN");
+    env.put("ROBOGRID_ADMIN_TOKEN", ADMIN_TOKEN);
     env.putAll(settings);
     nodes.put(id, pb.start());
     return "http://127.0.0.1:" + httpPort;

@@ -34,6 +34,8 @@ final class NodeClient {
   }
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** The API token: ROBOGRID_TOKEN (a node started by scripts/bench), else the one the bench gave its own nodes. */
+  private static final String TOKEN = System.getenv("ROBOGRID_TOKEN") != null ? System.getenv("ROBOGRID_TOKEN") : BenchNodes.ADMIN_TOKEN;
   private final String url;
   // completed by the stream, awaited by callers; whichever comes first creates the entry, so no end is missed
   private final Map<String, CompletableFuture<Done>> ends = new ConcurrentHashMap<>();
@@ -48,7 +50,7 @@ final class NodeClient {
 
   /** Follows {@code /api/v1/stream} from now on: call it before submitting the jobs to wait for. */
   NodeClient listen() throws Exception {
-    http.newWebSocketBuilder().buildAsync(URI.create(url.replace("http", "ws") + "/api/v1/stream"), new WebSocket.Listener() {
+    http.newWebSocketBuilder().header("Authorization", "Bearer " + TOKEN).buildAsync(URI.create(url.replace("http", "ws") + "/api/v1/stream"), new WebSocket.Listener() {
       private final StringBuilder partial = new StringBuilder();
 
       @Override
@@ -88,7 +90,7 @@ final class NodeClient {
   }
 
   private HttpRequest post(String body) {
-    return HttpRequest.newBuilder(URI.create(url + "/api/v1/jobs")).POST(HttpRequest.BodyPublishers.ofString(body))
+    return HttpRequest.newBuilder(URI.create(url + "/api/v1/jobs")).header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body))
         .header("content-type", "application/json").build();
   }
 
@@ -102,7 +104,8 @@ final class NodeClient {
   }
 
   JsonObject get(String path) throws Exception {
-    return new JsonObject(http.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString()).body());
+    return new JsonObject(http.send(HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + TOKEN).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
   }
 
   /** Waits for {@code /health} to answer 200: the node is up. */

@@ -28,10 +28,12 @@ final class ApiClient {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   private final String url;
+  private final String token;
   private final HttpClient http;
 
   /** @throws CliFailure with the usage exit code when {@code url} is not an http(s) URL */
-  ApiClient(String url) {
+  ApiClient(String url, String token) {
+    this.token = token;
     this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     URI uri;
     try {
@@ -55,13 +57,18 @@ final class ApiClient {
     return send(b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
+  JsonObject delete(String path) {
+    return send(request(path).DELETE());
+  }
+
   /** One path segment or query value, so a job id or robot name typed by the user cannot change the request. */
   static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(url + API + path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + API + path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
+    return token == null ? b : b.header("Authorization", "Bearer " + token);
   }
 
   private JsonObject send(HttpRequest.Builder builder) {

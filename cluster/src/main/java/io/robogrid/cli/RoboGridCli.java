@@ -20,7 +20,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Submit, follow and manage RoboGrid jobs, or start a node.",
     subcommands = {RunNowCommand.class, StatusCommand.class, RerunCommand.class, CancelCommand.class,
         ListRobotsCommand.class, ScheduleCommand.class, ReloadCommand.class, DecideCommand.Approve.class, DecideCommand.Reject.class,
-        NodeCommand.class},
+        TokenCommand.class, NodeCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -28,11 +28,17 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "2:usage error, or the server refused the request (error <CODE>: <message>)",
         "3:the server cannot be reached",
         "4:--wait timed out before the job ended"},
-    footer = "%nThe server is --url, else the environment variable ROBOGRID_URL, else http://127.0.0.1:8080.")
+    footer = "%nThe server is --url, else the environment variable ROBOGRID_URL, else http://127.0.0.1:8080."
+        + "%nThe API token is --token, else ROBOGRID_TOKEN, else the admin token a local node wrote to"
+        + " $ROBOGRID_DATA_DIR/admin.token (default ./data/admin.token).")
 public final class RoboGridCli {
   @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
       defaultValue = "${env:ROBOGRID_URL:-http://127.0.0.1:8080}", description = "RoboGrid server (now ${DEFAULT-VALUE}).")
   String url;
+
+  @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN", defaultValue = "${env:ROBOGRID_TOKEN}",
+      description = "API token (default: ROBOGRID_TOKEN, else a local node's data/admin.token).")
+  String token;
 
   @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the server's JSON answer instead of text.")
   boolean json;
@@ -81,8 +87,19 @@ public final class RoboGridCli {
 
   /** One client per run: building a JDK HTTP client costs a noticeable part of a CLI call. */
   ApiClient api() {
-    if (api == null) api = new ApiClient(url);
+    if (api == null) api = new ApiClient(url, token != null && !token.isBlank() ? token.strip() : localAdminToken());
     return api;
+  }
+
+  /** The admin token a node on this machine wrote on its first start, when it is there to read (a local operator). */
+  static String localAdminToken() {
+    String dir = System.getenv("ROBOGRID_DATA_DIR");
+    java.nio.file.Path file = java.nio.file.Path.of(dir == null || dir.isBlank() ? "data" : dir, "admin.token");
+    try {
+      return java.nio.file.Files.isReadable(file) ? java.nio.file.Files.readString(file).strip() : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 
   PrintWriter out() {

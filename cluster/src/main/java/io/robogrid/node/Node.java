@@ -100,7 +100,9 @@ public final class Node {
     if (config.has("runner")) runnerDeployment = deploy(new RunnerVerticle(runner, clock, random, steps, presence, keys));
     if (config.has("web")) {
       JsonObject info = new JsonObject().put("node", id).put("roles", new JsonArray(config.roles())).put("version", NodeConfig.VERSION);
-      web = new WebVerticle(WebOptions.fromJson(config.section("http")), db, robotsVerticle.robots(), steps, clock, info, staleAfter, keys);
+      WebOptions webOptions = WebOptions.fromJson(config.section("http"))
+          .withAdminToken(config.section("http").getString("adminToken"), config.dataDir().resolve("admin.token"));
+      web = new WebVerticle(webOptions, db, robotsVerticle.robots(), steps, clock, info, staleAfter, keys);
       deploy(web);
     }
     log.info("node {} up in {} ms: roles {}, {} robots{}", id, ms(t0), config.roles(), robots.all().size(),

@@ -19,13 +19,15 @@ final class Api {
 
   JsonObject post(String path, JsonObject body) throws Exception {
     HttpRequest.BodyPublisher p = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode());
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).POST(p).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + NodeProcess.ADMIN_TOKEN)
+        .POST(p).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() >= 300) throw new AssertionError("POST " + path + " answered " + r.statusCode() + ": " + r.body());
     return new JsonObject(r.body());
   }
 
   JsonObject get(String path) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + NodeProcess.ADMIN_TOKEN)
+        .build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() >= 300) throw new AssertionError("GET " + path + " answered " + r.statusCode() + ": " + r.body());
     return new JsonObject(r.body());
   }

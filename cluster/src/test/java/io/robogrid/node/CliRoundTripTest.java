@@ -41,12 +41,32 @@ class CliRoundTripTest {
 
   private static Result cli(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    String[] all = new String[args.length + 2];
+    String[] all = new String[args.length + 4];
     all[0] = "--url";
     all[1] = node.url();
-    System.arraycopy(args, 0, all, 2, args.length);
+    all[2] = "--token";
+    all[3] = NodeProcess.ADMIN_TOKEN;
+    System.arraycopy(args, 0, all, 4, args.length);
     int exit = RoboGridCli.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aTokenCreatedFromTheCommandLineWorksForItsRoleOnly() {
+    Result created = cli("token", "create", "--role", "viewer", "--name", "cli-viewer");
+    assertEquals(0, created.exit(), created.err());
+    String token = created.out().trim();
+    assertTrue(token.startsWith("rgt_"), token);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    int read = RoboGridCli.run(new String[] {"--url", node.url(), "--token", token, "list-robots"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(0, read, err.toString(StandardCharsets.UTF_8));
+    int write = RoboGridCli.run(new String[] {"--url", node.url(), "--token", token, "run-now", "sample"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, write);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("FORBIDDEN"), err.toString(StandardCharsets.UTF_8));
+    assertTrue(cli("token", "list").out().contains("cli-viewer"));
+    assertEquals(0, cli("token", "revoke", "cli-viewer").exit());
   }
 
   @Test
@@ -83,7 +103,7 @@ class CliRoundTripTest {
     assertTrue(job.getJsonObject("steps").getJsonObject("report").getJsonObject("output").getString("message").contains("is healthy"));
 
     List<JsonObject> events = new CopyOnWriteArrayList<>();
-    HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort + "/api/v1/stream?after=0&job=" + id),
+    HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + NodeProcess.ADMIN_TOKEN).buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort + "/api/v1/stream?after=0&job=" + id),
         new WebSocket.Listener() {
           @Override
           public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {

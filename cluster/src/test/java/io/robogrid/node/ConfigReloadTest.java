@@ -38,6 +38,7 @@ class ConfigReloadTest {
 
   private static HttpResponse<String> reload(NodeProcess node) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.url() + "/api/v1/config/reload"))
+        .header("Authorization", "Bearer " + NodeProcess.ADMIN_TOKEN)
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -77,7 +78,7 @@ class ConfigReloadTest {
       assertTrue(robots(b).contains("renamed"));
 
       ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-      int exit = RoboGridCli.run(new String[] {"--url", b.url(), "reload"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+      int exit = RoboGridCli.run(new String[] {"--url", b.url(), "--token", NodeProcess.ADMIN_TOKEN, "reload"}, new PrintStream(out, true, StandardCharsets.UTF_8),
           new PrintStream(err, true, StandardCharsets.UTF_8));
       assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
       String printed = out.toString(StandardCharsets.UTF_8);

@@ -86,7 +86,7 @@ class GridRoutingTest {
 
   private static String cli(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    List<String> all = new ArrayList<>(List.of("--url", hub.url()));
+    List<String> all = new ArrayList<>(List.of("--url", hub.url(), "--token", NodeProcess.ADMIN_TOKEN));
     all.addAll(List.of(args));
     int exit = RoboGridCli.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(0, exit, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
+  /** Every test node's admin token (ROBOGRID_ADMIN_TOKEN): the tests' API clients send it. */
+  public static final String ADMIN_TOKEN = "rgt_node-test-admin-token";
   public final Path home;
   public final int httpPort;
   private final Map<String, String> env = new HashMap<>();
@@ -52,6 +54,7 @@ public final class NodeProcess implements AutoCloseable {
     env.put("ROBOGRID_CLUSTER_NAME", "test-" + UUID.randomUUID());
     env.put("ROBOGRID_NODE_ID", "node-" + httpPort);
     env.put("ROBOGRID_WEB_ROOT", REPO.resolve("web").toString());
+    env.put("ROBOGRID_ADMIN_TOKEN", ADMIN_TOKEN);
   }
 
   /** Sets (or, with null, removes) an environment variable for the next start. */

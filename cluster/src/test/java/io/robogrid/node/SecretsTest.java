@@ -29,7 +29,7 @@ class SecretsTest {
   private static final String VALUE = "s3cr3t-Pa55w0rd!";
 
   private static HttpResponse<String> call(String method, String url, String body) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).method(method,
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + NodeProcess.ADMIN_TOKEN).method(method,
         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).header("content-type", "application/json").build(),
         HttpResponse.BodyHandlers.ofString());
   }

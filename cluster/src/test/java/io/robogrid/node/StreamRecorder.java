@@ -17,7 +17,7 @@ final class StreamRecorder implements AutoCloseable {
 
   StreamRecorder(NodeProcess node, String query) throws Exception {
     StringBuilder partial = new StringBuilder();
-    ws = HttpClient.newHttpClient().newWebSocketBuilder()
+    ws = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + NodeProcess.ADMIN_TOKEN)
         .buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort + "/api/v1/stream" + (query == null ? "" : "?" + query)), new WebSocket.Listener() {
           @Override
           public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {

@@ -17,7 +17,11 @@ public enum ErrorCode {
   STALE_ATTEMPT(409),
   UNAVAILABLE(503),
   INTERNAL(500),
-  ARTIFACT_NOT_FOUND(404); // added last: bus codes are ordinals
+  ARTIFACT_NOT_FOUND(404), // added last: bus codes are ordinals
+  /** No API token, or one that is not valid (unknown, revoked). */
+  UNAUTHORIZED(401),
+  /** A valid token whose role may not do this. */
+  FORBIDDEN(403);
 
   private final int httpStatus;
 

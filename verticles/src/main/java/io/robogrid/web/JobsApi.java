@@ -104,26 +104,26 @@ final class JobsApi {
 
   /**
    * A person's decision at a job's approval gate: {@code approve} ({@code comment} optional) or {@code reject} (with a
-   * {@code reason}, required). Who decided is the caller's token name, or {@code by} in the body when the API is open.
+   * {@code reason}, required). Who decided is the name of the caller's token.
    */
   private Future<JsonObject> decide(UUID id, RoutingContext ctx, boolean approve) {
     String text = ctx.body().asString();
     JsonObject body = text == null || text.isBlank() ? new JsonObject() : body(ctx);
     for (String key : body.fieldNames()) {
-      if (!List.of("reason", "comment", "by").contains(key)) throw RoboGridException.invalidRequest("unknown field '" + key + "' (allowed: by, comment, reason)");
+      if (!List.of("reason", "comment").contains(key)) throw RoboGridException.invalidRequest("unknown field '" + key + "' (allowed: comment, reason)");
     }
-    Object reason = body.getValue("reason"), comment = body.getValue("comment"), by = body.getValue("by");
-    if (reason != null && !(reason instanceof String) || comment != null && !(comment instanceof String) || by != null && !(by instanceof String)) {
-      throw RoboGridException.invalidRequest("by, comment and reason must be strings");
+    Object reason = body.getValue("reason"), comment = body.getValue("comment");
+    if (reason != null && !(reason instanceof String) || comment != null && !(comment instanceof String)) {
+      throw RoboGridException.invalidRequest("comment and reason must be strings");
     }
     if (!approve && (reason == null || ((String) reason).isBlank())) throw RoboGridException.invalidRequest("a rejection needs a 'reason'");
-    String who = caller(ctx, (String) by);
+    String who = caller(ctx, null);
     Instant now = clock.instant();
     return store.transition(id, null, now, approve ? lifecycle.approve(now, who, (String) comment) : lifecycle.reject(now, who, (String) reason, false))
         .map(this::published);
   }
 
-  /** Who is calling: the name of the caller's API token, else what the body says, else "anonymous". */
+  /** Who is calling: the name of the caller's API token (set by {@link Authentication}), else {@code claimed}, else "anonymous". */
   static String caller(RoutingContext ctx, String claimed) {
     String token = ctx.get(CALLER);
     if (token != null) return token;

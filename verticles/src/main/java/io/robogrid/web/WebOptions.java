@@ -7,9 +7,20 @@ import io.vertx.core.json.JsonObject;
  *
  * @param maxBodyBytes a request body above this is refused with 413 PAYLOAD_TOO_LARGE
  * @param webRoot the dashboard's static files; null to serve none
+ * @param adminToken the first admin token ({@code ROBOGRID_ADMIN_TOKEN}), or null: one is generated into {@code adminTokenFile}
+ *     on first start when the grid has no admin token yet
+ * @param adminTokenFile where a generated admin token is written (owner-only), or null
  */
-public record WebOptions(String host, int port, long maxBodyBytes, String webRoot) {
+public record WebOptions(String host, int port, long maxBodyBytes, String webRoot, String adminToken, java.nio.file.Path adminTokenFile) {
   public static final long DEFAULT_MAX_BODY = 1024 * 1024;
+
+  public WebOptions(String host, int port, long maxBodyBytes, String webRoot) {
+    this(host, port, maxBodyBytes, webRoot, null, null);
+  }
+
+  public WebOptions withAdminToken(String token, java.nio.file.Path file) {
+    return new WebOptions(host, port, maxBodyBytes, webRoot, token, file);
+  }
 
   public static WebOptions fromJson(JsonObject j) {
     j = j == null ? new JsonObject() : j;

@@ -78,7 +78,11 @@ public final class WebVerticle extends VerticleBase {
       ctx.response().setStatusCode(ar.succeeded() ? 200 : 503).putHeader("content-type", "application/json").end(h.encode());
     }));
     Router api = Router.router(vertx);
+    io.robogrid.store.TokenStore tokenStore = new io.robogrid.store.TokenStore(pool);
+    Authentication auth = new Authentication(tokenStore);
+    api.route().handler(auth::handle); // first: every API route below needs a token
     jobs.mount(api);
+    new TokensApi(tokenStore, auth, clock).mount(api);
     new RobotsApi(robots, new io.robogrid.store.ScheduleStore(pool), clock, vertx.eventBus()).mount(api);
     new SecretsApi(vertx, store.secrets(), keys, clock).mount(api);
     api.get("/cluster").handler(ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
@@ -94,7 +98,36 @@ public final class WebVerticle extends VerticleBase {
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
         .setMaxWebSocketFrameSize(65536).setCompressionSupported(true));
-    return view.follow(vertx, nodeInfo.getString("node")).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
+    return firstAdminToken(tokenStore).compose(v -> view.follow(vertx, nodeInfo.getString("node"))).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
+  }
+
+  /**
+   * The grid's first admin token: the configured one ({@code ROBOGRID_ADMIN_TOKEN}) is set as token "admin" at every
+   * start; without one, a grid that has no admin token yet gets a generated one, written to the data directory
+   * (owner-only) and named in the log. A database that cannot be reached is not this step's problem: it is retried
+   * at the next start, and the API answers 503 meanwhile.
+   */
+  private Future<Void> firstAdminToken(io.robogrid.store.TokenStore tokens) {
+    java.time.Instant now = clock.instant();
+    if (options.adminToken() != null && !options.adminToken().isBlank()) {
+      return tokens.upsert("admin", io.robogrid.auth.Role.ADMIN, options.adminToken().strip(), now).otherwiseEmpty();
+    }
+    if (options.adminTokenFile() == null) return Future.succeededFuture();
+    return tokens.anyAdmin().compose(any -> {
+      if (any) return Future.succeededFuture();
+      String token = io.robogrid.auth.Tokens.newToken();
+      return tokens.create("admin", io.robogrid.auth.Role.ADMIN, token, "first start", now).compose(created -> !created ? Future.<Void>succeededFuture()
+          : vertx.executeBlocking(() -> {
+            java.nio.file.Path file = options.adminTokenFile();
+            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+            java.nio.file.Files.deleteIfExists(file);
+            java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            java.nio.file.Files.writeString(file, token + "\n");
+            log.info("the grid had no admin token: one was created and written to {} (readable by this user only)", file);
+            return null;
+          }, false));
+    }).otherwiseEmpty();
   }
 
   /** The port the server listens on (useful when configured with 0). */

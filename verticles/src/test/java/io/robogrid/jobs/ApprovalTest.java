@@ -41,7 +41,9 @@ class ApprovalTest {
     assertEquals("WAITING_APPROVAL", grid.job(id).getString("state"));
     assertEquals(List.of("job.state"), types(grid, id), "no step started, no attempt");
 
-    var approved = grid.post("/api/v1/jobs/" + id + "/approve", new JsonObject().put("by", "ana").put("comment", "checked the amount"));
+    String ana = grid.token("ana", "operator");
+    var approved = grid.call(io.vertx.core.http.HttpMethod.POST, "/api/v1/jobs/" + id + "/approve",
+        new JsonObject().put("comment", "checked the amount").encode(), ana);
     assertEquals(200, approved.statusCode(), approved.bodyAsString());
     JsonObject done = grid.awaitState(id, Duration.ofSeconds(20), "SUCCEEDED", "FAILED");
     assertEquals("SUCCEEDED", done.getString("state"));
@@ -63,7 +65,8 @@ class ApprovalTest {
     var noReason = grid.post("/api/v1/jobs/" + id + "/reject", new JsonObject());
     assertEquals(400, noReason.statusCode());
     assertEquals("a rejection needs a 'reason'", noReason.bodyAsJsonObject().getJsonObject("error").getString("message"));
-    var rejected = grid.post("/api/v1/jobs/" + id + "/reject", new JsonObject().put("reason", "duplicate payment").put("by", "ben"));
+    var rejected = grid.call(io.vertx.core.http.HttpMethod.POST, "/api/v1/jobs/" + id + "/reject",
+        new JsonObject().put("reason", "duplicate payment").encode(), grid.token("ben", "operator"));
     assertEquals(200, rejected.statusCode(), rejected.bodyAsString());
     JsonObject job = grid.job(id);
     assertEquals("REJECTED", job.getString("state"));

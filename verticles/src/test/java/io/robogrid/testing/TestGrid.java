@@ -38,6 +38,8 @@ import java.util.Set;
  * heartbeat and poll intervals, and an HTTP client for its API. What a single node does, minus the process.
  */
 public final class TestGrid {
+  /** The grid's admin token: every request of {@link #call} carries it. */
+  public static final String ADMIN_TOKEN = "rgt_test-admin-token";
   public final Vertx vertx;
   public final int port;
   public final WebClient http;
@@ -92,7 +94,7 @@ public final class TestGrid {
     Await.result(vertx.deployVerticle(new RouterVerticle(clock, ro.staleAfter(), "test-node")));
     io.robogrid.secrets.Keyring keys = new io.robogrid.secrets.Keyring(io.robogrid.secrets.MasterKey.readOrCreate(robotsDir.resolve("master.key")));
     Await.result(vertx.deployVerticle(new RunnerVerticle(ro, clock, random, steps, presence, keys)));
-    WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, null), db, robotFiles.robots(), steps, clock,
+    WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, null).withAdminToken(ADMIN_TOKEN, null), db, robotFiles.robots(), steps, clock,
         new JsonObject().put("node", "test-node").put("roles", new JsonArray(roles)), ro.staleAfter(), keys);
     Await.result(vertx.deployVerticle(web));
     return new TestGrid(vertx, web.actualPort(), db);
@@ -109,7 +111,13 @@ public final class TestGrid {
   }
 
   public HttpResponse<Buffer> call(HttpMethod method, String path, String body) {
+    return call(method, path, body, ADMIN_TOKEN);
+  }
+
+  /** A request with {@code token} (null: none). */
+  public HttpResponse<Buffer> call(HttpMethod method, String path, String body, String token) {
     var req = http.request(method, port, "127.0.0.1", path);
+    if (token != null) req.bearerTokenAuthentication(token);
     return Await.result(body == null ? req.send() : req.putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
   }
 
@@ -119,6 +127,13 @@ public final class TestGrid {
 
   public HttpResponse<Buffer> post(String path, JsonObject body) {
     return call(HttpMethod.POST, path, body == null ? null : body.encode());
+  }
+
+  /** A new API token of {@code role} named {@code name} (its value). */
+  public String token(String name, String role) {
+    HttpResponse<Buffer> r = post("/api/v1/tokens", new JsonObject().put("name", name).put("role", role));
+    if (r.statusCode() != 201) fail("token create answered " + r.statusCode() + ": " + r.bodyAsString());
+    return r.bodyAsJsonObject().getString("token");
   }
 
   /** Submits and returns the created job (fails the test on anything but 201). */

@@ -37,10 +37,12 @@ class EventStreamTest {
     var client = vertx.createWebSocketClient();
     // Twice in about six full-suite runs, a handshake right after the browser tests was closed by the peer with no
     // error on the server (whose upgrade failures are logged as warnings): one more try, logged, not a silent pass.
-    Await.result(client.connect(grid.port, "127.0.0.1", "/api/v1/stream" + query)
+    var connect = new io.vertx.core.http.WebSocketConnectOptions().setPort(grid.port).setHost("127.0.0.1").setURI("/api/v1/stream" + query)
+        .addHeader("Authorization", "Bearer " + TestGrid.ADMIN_TOKEN);
+    Await.result(client.connect(connect)
         .recover(e -> {
           System.err.println("stream handshake failed once (" + e + "); trying again");
-          return client.connect(grid.port, "127.0.0.1", "/api/v1/stream" + query);
+          return client.connect(connect);
         })
         .map(ws -> ws.textMessageHandler(t -> got.add(new JsonObject(t)))));
     return got;
