@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.robogrid.cli.RoboGridCli;
-import io.robogrid.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -44,9 +43,7 @@ class ConfigReloadTest {
 
   @Test
   void robotFilesAreReloadedOnEveryNodeAndABrokenFileChangesNothingThere() throws Exception {
-    JsonObject db = TestDatabase.newDatabase();
-    String url = "postgresql://postgres@127.0.0.1:" + db.getInteger("port") + "/" + db.getString("database");
-    try (TestCluster cluster = new TestCluster(null).database(url)) {
+    try (TestCluster cluster = new TestCluster(null).sharedDatabase()) {
       NodeProcess a = cluster.node("coordinator,web", null).start();
       NodeProcess b = cluster.node("web", null).start();
       assertTrue(!robots(a).contains("extra") && robots(b).contains("sample"));

@@ -3,7 +3,6 @@ package io.robogrid.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.robogrid.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,9 +25,7 @@ class CoordinatorFailoverTest {
 
   @Test
   void killingOneOfTwoCoordinatorsLosesNoJobAndClaimsNoneTwice() throws Exception {
-    JsonObject db = TestDatabase.newDatabase();
-    String url = "postgresql://postgres@127.0.0.1:" + db.getInteger("port") + "/" + db.getString("database");
-    try (TestCluster cluster = new TestCluster(ROBOTS).database(url)) {
+    try (TestCluster cluster = new TestCluster(ROBOTS).sharedDatabase()) {
       NodeProcess doomed = cluster.node("coordinator,router,web", null).start();
       NodeProcess kept = cluster.node("coordinator,router,web", null).start();
       cluster.node("runner", "http").start();
@@ -48,7 +45,7 @@ class CoordinatorFailoverTest {
         assertEquals("SUCCEEDED", done.getString("state"), done.encodePrettily());
       }
 
-      String jdbc = "jdbc:postgresql://127.0.0.1:" + db.getInteger("port") + "/" + db.getString("database") + "?user=postgres";
+      String jdbc = cluster.jdbcUrl();
       try (Connection c = DriverManager.getConnection(jdbc)) {
         for (String id : ids) {
           List<String> states = new ArrayList<>();

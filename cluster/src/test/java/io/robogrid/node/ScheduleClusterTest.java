@@ -3,7 +3,6 @@ package io.robogrid.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.robogrid.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,9 +27,7 @@ class ScheduleClusterTest {
 
   @Test
   void aSecondsScheduleCreatesExactlyOneJobPerTickWhileCoordinatorsComeAndGo() throws Exception {
-    JsonObject db = TestDatabase.newDatabase();
-    String url = "postgresql://postgres@127.0.0.1:" + db.getInteger("port") + "/" + db.getString("database");
-    try (TestCluster cluster = new TestCluster(ROBOTS).database(url)) {
+    try (TestCluster cluster = new TestCluster(ROBOTS).sharedDatabase()) {
       NodeProcess a = cluster.node("coordinator,web", null).start();
       NodeProcess b = cluster.node("coordinator,web", null).start();
       NodeProcess c = cluster.node("coordinator,web", null).start();
@@ -46,7 +43,7 @@ class ScheduleClusterTest {
       Instant until = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(2);
       Thread.sleep(2_500);                     // the last ticks of the window are in
 
-      String jdbc = "jdbc:postgresql://127.0.0.1:" + db.getInteger("port") + "/" + db.getString("database") + "?user=postgres";
+      String jdbc = cluster.jdbcUrl();
       Map<Instant, Integer> perTick = new TreeMap<>();
       try (Connection conn = DriverManager.getConnection(jdbc);
            ResultSet r = conn.createStatement().executeQuery("SELECT schedule_key FROM jobs WHERE robot = 'tick'")) {

@@ -29,6 +29,20 @@ final class TestCluster implements AutoCloseable {
     return this;
   }
 
+  /** Nodes made after this share a new database of the test PostgreSQL (several coordinators on one store). */
+  TestCluster sharedDatabase() {
+    io.vertx.core.json.JsonObject db = io.robogrid.testing.TestDatabase.newDatabase();
+    this.jdbcUrl = "jdbc:postgresql://127.0.0.1:" + db.getInteger("port") + "/" + db.getString("database") + "?user=postgres";
+    return database("postgresql://postgres@127.0.0.1:" + db.getInteger("port") + "/" + db.getString("database"));
+  }
+
+  /** The shared database, for a test's own JDBC queries (after {@link #sharedDatabase()}). */
+  String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  private String jdbcUrl;
+
   /**
    * A node (not started) with the given roles and, for a runner, capabilities.
    *

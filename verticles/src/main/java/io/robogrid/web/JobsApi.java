@@ -6,7 +6,6 @@ import io.robogrid.core.RoboGridException;
 import io.robogrid.jobs.JobEvents;
 import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Submissions;
-import io.robogrid.robots.RobotCatalog;
 import io.robogrid.runner.RunnerAddresses;
 import io.robogrid.store.JobQuery;
 import io.robogrid.store.JobRecord;
@@ -35,19 +34,17 @@ final class JobsApi {
 
   private final JobStore store;
   private final Submissions submissions;
-  private final Supplier<RobotCatalog> robots;
   private final JobLifecycle lifecycle;
   private final Clock clock;
   private final EventBus bus;
   private final UnaryOperator<JsonObject> annotate;
 
   /** @param annotate adds what the grid knows to a job's JSON (why a queued job waits) */
-  JobsApi(JobStore store, Submissions submissions, Supplier<RobotCatalog> robots, JobLifecycle lifecycle, Clock clock, EventBus bus,
+  JobsApi(JobStore store, Submissions submissions, JobLifecycle lifecycle, Clock clock, EventBus bus,
           UnaryOperator<JsonObject> annotate) {
     this.annotate = annotate;
     this.store = store;
     this.submissions = submissions;
-    this.robots = robots;
     this.lifecycle = lifecycle;
     this.clock = clock;
     this.bus = bus;

@@ -67,7 +67,7 @@ public final class WebVerticle extends VerticleBase {
     Submissions submissions = new Submissions(robots, new WorkflowParser(steps), clock);
     ClusterView view = new ClusterView(clock, staleAfter, new EventStream.GridEvents(vertx.eventBus(), clock));
     ClusterApi cluster = new ClusterApi(view, store, nodeInfo.getString("node"), clock);
-    JobsApi jobs = new JobsApi(store, submissions, robots, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus(),
+    JobsApi jobs = new JobsApi(store, submissions, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus(),
         cluster::withWaitingFor);
 
     Router router = Router.router(vertx);

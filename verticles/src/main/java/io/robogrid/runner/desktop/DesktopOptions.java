@@ -39,7 +39,8 @@ public record DesktopOptions(Map<String, String> displays, Duration keepAlive, D
       }
     }
     JsonObject s = r.getJsonObject("desktop", new JsonObject());
-    return new DesktopOptions(Map.copyOf(displays), Durations.setting(s, "runner.desktop", "keepAlive", "3m"),
+    // in the order configured (Map.copyOf would not keep it: its iteration order changes from run to run)
+    return new DesktopOptions(java.util.Collections.unmodifiableMap(displays), Durations.setting(s, "runner.desktop", "keepAlive", "3m"),
         Durations.setting(s, "runner.desktop", "launchTimeout", "30s"), Durations.setting(s, "runner.desktop", "windowTimeout", "10s"),
         Durations.setting(s, "runner.desktop", "pauseAfter", "100ms"));
   }
