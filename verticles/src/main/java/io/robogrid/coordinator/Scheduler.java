@@ -79,8 +79,7 @@ final class Scheduler {
     for (ScheduleStore.State st : states.values()) {
       Robot robot = catalog.get(st.robot());
       Schedule s = robot == null ? null : robot.schedule();
-      // a robot that lost its schedule (or this node's config is older) is left to the coordinators that know it
-      if (s == null || st.paused() || !s.cron().equals(st.cron()) || !s.zone().getId().equals(st.timezone())) continue;
+      if (!firesHere(s, st)) continue;
       Instant next = s.nextAfter(st.lastFire());
       if (next == null || next.isAfter(now)) continue;
       chain = chain.compose(n -> schedules.fire(robot.name(), now, locked -> plan(robot, locked, now), jobs).map(created -> {
@@ -95,10 +94,18 @@ final class Scheduler {
     return chain;
   }
 
+  /**
+   * Whether this coordinator fires {@code state}: not paused, and its robot has that very schedule here. A robot that
+   * lost its schedule, or a node whose config is older, leaves it to the coordinators that know it as it is.
+   */
+  private static boolean firesHere(Schedule s, ScheduleStore.State state) {
+    return s != null && !state.paused() && s.cron().equals(state.cron()) && s.zone().getId().equals(state.timezone());
+  }
+
   /** Which fire times since the schedule's last one get a job now; null when none is due. */
   ScheduleStore.Plan plan(Robot robot, ScheduleStore.State state, Instant now) {
     Schedule s = robot.schedule();
-    if (state.paused() || !s.cron().equals(state.cron())) return null;
+    if (!firesHere(s, state)) return null; // read again under the row lock: it may have been paused or changed meanwhile
     Instant last = s.lastAtOrBefore(now);
     if (last == null || !last.isAfter(state.lastFire())) return null;
     Instant cut = now.minus(ON_TIME);

@@ -28,7 +28,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,8 +55,6 @@ public final class RunnerVerticle extends VerticleBase {
   private final StepCatalog catalog;
   private final Consumer<RunnerStatus> statusSink;
   private final java.util.function.Supplier<io.robogrid.secrets.MasterKey> masterKey;
-  /** An artifact crosses the event bus in one message: bigger ones are refused rather than clog it. */
-  private static final int MAX_ARTIFACT_BYTES = 8 << 20;
   private final Map<UUID, Active> active = new LinkedHashMap<>();
   /** Final reports still on their way: a stopping runner waits for them. */
   private final Set<Future<Void>> reporting = new java.util.HashSet<>();
@@ -285,46 +282,7 @@ public final class RunnerVerticle extends VerticleBase {
     }
     Duration timeout = wf.timeout() != null ? wf.timeout() : options.defaultJobTimeout();
     String node = options.node();
-    WorkflowRun.Listener listener = new WorkflowRun.Listener() {
-      @Override
-      public void stepStarted(String step, int tries, Instant at) {
-        entry.reporter.send(Reports.stepStarted(node, a.jobId(), a.attempt(), step, tries, at));
-      }
-
-      @Override
-      public void stepFinished(String step, String state, int tries, JsonObject output, JsonObject error, Instant startedAt, Instant at) {
-        entry.reporter.send(Reports.stepFinished(node, a.jobId(), a.attempt(), step, state, tries, JsonText.withoutNul(entry.redactor.redact(output)),
-            JsonText.withoutNul(entry.redactor.redact(error)), startedAt, at));
-      }
-
-      @Override
-      public void artifact(String step, String name, String contentType, byte[] data) {
-        if (data.length > MAX_ARTIFACT_BYTES) {
-          log.atWarn().addKeyValue("job", a.jobId()).log("artifact {} of step {} not kept: {} bytes, more than {}", name, step, data.length, MAX_ARTIFACT_BYTES);
-          return;
-        }
-        // browser steps save from their slot's thread: reports are sent, in order, from the runner's own context
-        JsonObject report = Reports.artifact(node, a.jobId(), a.attempt(), step, name, contentType, data, clock.instant());
-        context.runOnContext(v -> entry.reporter.send(report));
-      }
-
-      @Override
-      public void stepLog(String step, String level, String raw) {
-        String message = entry.redactor.redact(raw);
-        var event = switch (level) {
-          case "error" -> log.atError();
-          case "warn" -> log.atWarn();
-          case "debug" -> log.atDebug();
-          default -> log.atInfo();
-        };
-        event.addKeyValue("job", a.jobId()).addKeyValue("step", step).log(message);
-        JsonObject report = Reports.stepLog(node, a.jobId(), a.attempt(), step, level, JsonText.withoutNul(message), clock.instant());
-        // a browser slot's or a desktop's thread may log too: reports are sent, in order, from the runner's own event
-        // loop (compared by thread: callbacks there often run on a duplicate of the runner's context, which is fine)
-        if (Thread.currentThread() == eventLoop) entry.reporter.send(report);
-        else context.runOnContext(v -> entry.reporter.send(report));
-      }
-    };
+    WorkflowRun.Listener listener = new AttemptListener(context, eventLoop, node, a.jobId(), a.attempt(), entry.reporter, entry.redactor, clock);
     Map<String, Function<String, Object>> schemes = new HashMap<>();
     schemes.put("env", System::getenv);
     if (entry.session != null) entry.browser = new BrowserJob(entry.session, wf.login(), a.paths());

@@ -22,6 +22,11 @@ public record StepContext(Vertx vertx, UUID jobId, int attempt, String stepId, S
                           Cancellation cancellation, StepLog log, BrowserJob browser, Artifacts artifacts, StepBudget budget,
                           java.util.function.UnaryOperator<JsonObject> resolver, java.util.Map<String, DesktopJob> desktops) {
 
+  /** The name of a file kept because this try failed ({@code <step>-attempt<n>-try<k>-failure.<extension>}). */
+  public String failureArtifact(String extension) {
+    return stepId + "-attempt" + attempt + "-try" + tries + "-failure." + extension;
+  }
+
   @FunctionalInterface
   public interface StepLog {
     void log(String level, String message);

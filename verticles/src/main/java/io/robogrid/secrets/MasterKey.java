@@ -3,9 +3,8 @@ package io.robogrid.secrets;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import io.robogrid.core.PrivateFiles;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -36,12 +35,9 @@ public record MasterKey(SecretKey key, String id, Path file) {
   /** Reads the key from {@code file}, or creates one there (owner-only permissions) when there is none yet. */
   public static MasterKey readOrCreate(Path file) {
     if (Files.exists(file)) return read(file);
-    byte[] raw = new byte[32];
-    new SecureRandom().nextBytes(raw);
+    MasterKey key = generate(file);
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.write(file, HexFormat.of().formatHex(raw).getBytes(java.nio.charset.StandardCharsets.US_ASCII), StandardOpenOption.TRUNCATE_EXISTING);
+      PrivateFiles.create(file, key.hex());
     } catch (FileAlreadyExistsException e) {
       return read(file); // another process created it meanwhile
     } catch (UnsupportedOperationException e) {
@@ -49,7 +45,7 @@ public record MasterKey(SecretKey key, String id, Path file) {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot create the master key file " + file + ": " + e.getMessage());
     }
-    return of(raw, file);
+    return key;
   }
 
   /** A new random key (for {@code rekey}), not yet written anywhere. */
@@ -61,11 +57,11 @@ public record MasterKey(SecretKey key, String id, Path file) {
 
   /** Writes this key to its file (owner-only), replacing the file atomically. */
   public void write() throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".new");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.write(tmp, HexFormat.of().formatHex(key.getEncoded()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    PrivateFiles.replace(file, hex());
+  }
+
+  private String hex() {
+    return HexFormat.of().formatHex(key.getEncoded());
   }
 
   private static MasterKey of(byte[] raw, Path file) {

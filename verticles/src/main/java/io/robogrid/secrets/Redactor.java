@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Takes the values of the secrets an attempt used out of everything it reports: step outputs (a site that echoes the
@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Redactor {
   /** Values shorter than this are not redacted: a 1-character "secret" would blank out every occurrence of a letter. */
   static final int MIN_LENGTH = 4;
-  private final Map<String, String> values = new ConcurrentHashMap<>();
+  /** Value → its replacement, longest value first: a value that contains another is replaced whole. */
+  private final Map<String, String> values =
+      new ConcurrentSkipListMap<>(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
 
   /** From now on, {@code value} is replaced wherever it appears. */
   public void add(String name, String value) {
@@ -28,10 +30,7 @@ public final class Redactor {
   public String redact(String s) {
     if (s == null || values.isEmpty()) return s;
     String out = s;
-    // longest first: a value that contains another is replaced whole
-    for (Map.Entry<String, String> e : values.entrySet().stream().sorted(Comparator.comparingInt((Map.Entry<String, String> x) -> -x.getKey().length())).toList()) {
-      if (out.contains(e.getKey())) out = out.replace(e.getKey(), e.getValue());
-    }
+    for (Map.Entry<String, String> e : values.entrySet()) if (out.contains(e.getKey())) out = out.replace(e.getKey(), e.getValue());
     return out;
   }
 

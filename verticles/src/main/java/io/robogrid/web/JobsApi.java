@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /** The job and robot endpoints under {@code /api/v1}. Handlers validate, call the store, publish the events they caused, and answer JSON. */
@@ -105,26 +104,30 @@ final class JobsApi {
    */
   private Future<JsonObject> decide(UUID id, RoutingContext ctx, boolean approve) {
     String text = ctx.body().asString();
-    JsonObject body = text == null || text.isBlank() ? new JsonObject() : body(ctx);
-    for (String key : body.fieldNames()) {
-      if (!List.of("reason", "comment").contains(key)) throw RoboGridException.invalidRequest("unknown field '" + key + "' (allowed: comment, reason)");
-    }
+    JsonObject body = only(text == null || text.isBlank() ? new JsonObject() : body(ctx), "comment", "reason");
     Object reason = body.getValue("reason"), comment = body.getValue("comment");
     if (reason != null && !(reason instanceof String) || comment != null && !(comment instanceof String)) {
       throw RoboGridException.invalidRequest("comment and reason must be strings");
     }
     if (!approve && (reason == null || ((String) reason).isBlank())) throw RoboGridException.invalidRequest("a rejection needs a 'reason'");
-    String who = caller(ctx, null);
+    String who = caller(ctx);
     Instant now = clock.instant();
     return store.transition(id, null, now, approve ? lifecycle.approve(now, who, (String) comment) : lifecycle.reject(now, who, (String) reason, false))
         .map(this::published);
   }
 
-  /** Who is calling: the name of the caller's API token (set by {@link Authentication}), else {@code claimed}, else "anonymous". */
-  static String caller(RoutingContext ctx, String claimed) {
-    String token = ctx.get(CALLER);
-    if (token != null) return token;
-    return claimed == null || claimed.isBlank() ? "anonymous" : claimed;
+  /** Who is calling: the name of the caller's API token, which {@link Authentication} checked before any route. */
+  static String caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+
+  /** {@code body}, refused when it has a field not in {@code allowed}: a misspelt field must not be silently ignored. */
+  static JsonObject only(JsonObject body, String... allowed) {
+    List<String> known = List.of(allowed);
+    for (String key : body.fieldNames()) {
+      if (!known.contains(key)) throw RoboGridException.invalidRequest("unknown field '" + key + "' (allowed: " + String.join(", ", known) + ")");
+    }
+    return body;
   }
 
   /** The routing-context key under which authentication leaves the caller's name. */

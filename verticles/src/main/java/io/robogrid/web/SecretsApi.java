@@ -56,16 +56,15 @@ final class SecretsApi {
 
   private void put(RoutingContext ctx) {
     String name = name(ctx);
-    JsonObject body = JobsApi.body(ctx);
-    for (String key : body.fieldNames()) if (!key.equals("value")) throw RoboGridException.invalidRequest("unknown field '" + key + "' (a secret is {\"value\": \"…\"})");
+    JsonObject body = JobsApi.only(JobsApi.body(ctx), "value");
     if (!(body.getValue("value") instanceof String value) || value.isEmpty()) throw RoboGridException.invalidRequest("'value' must be a non-empty string");
     if (value.length() > MAX_VALUE) throw RoboGridException.invalidRequest("'value' may be at most " + MAX_VALUE + " characters");
     MasterKey key = keys.get();
     if (key == null) throw new RoboGridException(ErrorCode.UNAVAILABLE, "this node has no master key");
     // the answer never carries the value, and nothing logs it
-    Future<JsonObject> stored = store.put(name, SecretCipher.seal(key, name, value), JobsApi.caller(ctx, null), clock.instant())
+    Future<JsonObject> stored = store.put(name, SecretCipher.seal(key, name, value), JobsApi.caller(ctx), clock.instant())
         .map(created -> new JsonObject().put("name", name).put("created", created).put("keyId", key.id()));
-    stored.onSuccess(j -> log.info("secret '{}' {} by {}", name, j.getBoolean("created") ? "created" : "replaced", JobsApi.caller(ctx, null)));
+    stored.onSuccess(j -> log.info("secret '{}' {} by {}", name, j.getBoolean("created") ? "created" : "replaced", JobsApi.caller(ctx)));
     JobsApi.answer(ctx, 200, stored);
   }
 

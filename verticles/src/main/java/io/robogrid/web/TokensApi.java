@@ -37,15 +37,14 @@ final class TokensApi {
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {
-    JsonObject body = JobsApi.body(ctx);
-    for (String key : body.fieldNames()) if (!key.equals("name") && !key.equals("role")) throw RoboGridException.invalidRequest("unknown field '" + key + "' (allowed: name, role)");
+    JsonObject body = JobsApi.only(JobsApi.body(ctx), "name", "role");
     if (!(body.getValue("name") instanceof String name) || !NAME.matcher(name).matches()) {
       throw RoboGridException.invalidRequest("'name' must be letters, digits, '_', '.', '@' or '-' (64 at most)");
     }
     Role role = body.getValue("role") instanceof String r ? Role.of(r) : null;
     if (role == null) throw RoboGridException.invalidRequest("'role' must be one of admin, operator, viewer, agent");
     String token = Tokens.newToken();
-    return tokens.create(name, role, token, JobsApi.caller(ctx, null), clock.instant()).compose(created -> created
+    return tokens.create(name, role, token, JobsApi.caller(ctx), clock.instant()).compose(created -> created
         ? Future.succeededFuture(new JsonObject().put("name", name).put("role", role.label()).put("token", token))
         : Future.failedFuture(RoboGridException.invalidRequest("a token named '" + name + "' exists already")));
   }

@@ -119,11 +119,7 @@ public final class WebVerticle extends VerticleBase {
       return tokens.create("admin", io.robogrid.auth.Role.ADMIN, token, "first start", now).compose(created -> !created ? Future.<Void>succeededFuture()
           : vertx.executeBlocking(() -> {
             java.nio.file.Path file = options.adminTokenFile();
-            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
-            java.nio.file.Files.deleteIfExists(file);
-            java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            java.nio.file.Files.writeString(file, token + "\n");
+            io.robogrid.core.PrivateFiles.replace(file, token + "\n"); // a revoked token's old file may be there
             log.info("the grid had no admin token: one was created and written to {} (readable by this user only)", file);
             return null;
           }, false));

@@ -5,15 +5,10 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.PlaywrightException;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +22,7 @@ final class BrowserSlot {
 
   private final int index;
   private final BrowserOptions options;
-  private final ExecutorService thread;
+  private final io.robogrid.runner.OwnThread thread;
   /**
    * An argument Chromium ignores but keeps on its command line, so that this slot's browser can be found and killed
    * from outside its thread when a call into it hangs (a script that never returns has no timeout).
@@ -42,11 +37,7 @@ final class BrowserSlot {
     this.index = index;
     this.options = options;
     this.marker = "--robogrid-slot=" + ProcessHandle.current().pid() + "-" + index + "-" + System.nanoTime();
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "robogrid-browser-" + index);
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread = new io.robogrid.runner.OwnThread("robogrid-browser-" + index);
   }
 
   /** Launches the browser ahead of the first job. */
@@ -92,21 +83,7 @@ final class BrowserSlot {
 
   /** Runs {@code work} on the slot's thread; the future completes on the caller's Vert.x context. */
   <T> Future<T> call(Vertx vertx, Callable<T> work) {
-    Context caller = vertx.getOrCreateContext();
-    Promise<T> done = Promise.promise();
-    try {
-      thread.execute(() -> {
-        try {
-          T result = work.call();
-          caller.runOnContext(v -> done.complete(result));
-        } catch (Throwable e) {
-          caller.runOnContext(v -> done.fail(e));
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      done.fail(new IllegalStateException("browser slot " + index + " is closed"));
-    }
-    return done.future();
+    return thread.call(vertx, work, () -> new IllegalStateException("browser slot " + index + " is closed"));
   }
 
   private Browser browser() {
@@ -174,24 +151,14 @@ final class BrowserSlot {
 
   /** Queues the closing of the browser and the Playwright driver behind the slot's pending work. */
   void beginClose() {
-    try {
-      thread.execute(() -> {
-        closeBrowser();
-        closePlaywright();
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return; // closed already
-    }
-    thread.shutdown();
+    thread.shutdownAfter(() -> {
+      closeBrowser();
+      closePlaywright();
+    });
   }
 
   /** Waits until {@link #beginClose} is done, {@code nanos} at most; false when the slot's thread is still busy. */
   boolean awaitClosed(long nanos) {
-    try {
-      return thread.awaitTermination(Math.max(0, nanos), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return thread.awaitTermination(nanos);
   }
 }

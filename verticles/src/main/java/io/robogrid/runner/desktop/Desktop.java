@@ -2,12 +2,8 @@ package io.robogrid.runner.desktop;
 
 import io.robogrid.core.ErrorClass;
 import io.robogrid.core.StepFailure;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -24,7 +20,7 @@ public final class Desktop {
 
   private final String name;
   private final String display;
-  private final ExecutorService thread;
+  private final io.robogrid.runner.OwnThread thread;
   // desktop thread only
   private DesktopDriver driver;
   /** When input last went to this desktop (System.nanoTime): a keep-alive nudge is only needed after a quiet spell. */
@@ -34,11 +30,7 @@ public final class Desktop {
   public Desktop(String name, String display) {
     this.name = name;
     this.display = display;
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "robogrid-desktop-" + name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread = new io.robogrid.runner.OwnThread("robogrid-desktop-" + name);
   }
 
   public String name() {
@@ -57,21 +49,7 @@ public final class Desktop {
 
   /** Runs {@code work} with the driver on the desktop's thread; the future completes on the caller's context. */
   public <T> Future<T> call(Vertx vertx, Function<DesktopDriver, T> work) {
-    Context caller = vertx.getOrCreateContext();
-    Promise<T> done = Promise.promise();
-    try {
-      thread.execute(() -> {
-        try {
-          T result = work.apply(driver());
-          caller.runOnContext(v -> done.complete(result));
-        } catch (Throwable e) {
-          caller.runOnContext(v -> done.fail(e));
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      done.fail(new StepFailure(ErrorClass.DESKTOP_ERROR, "desktop " + name + " is closed"));
-    }
-    return done.future();
+    return thread.call(vertx, () -> work.apply(driver()), () -> new StepFailure(ErrorClass.DESKTOP_ERROR, "desktop " + name + " is closed"));
   }
 
   /** Records that input went to the desktop now. */
@@ -102,19 +80,12 @@ public final class Desktop {
 
   /** Disconnects and stops the desktop's thread, {@code waitMs} at most; blocking: call it from a worker. */
   public void close(long waitMs) {
-    try {
-      thread.execute(() -> {
-        if (driver != null) driver.close();
-        driver = null;
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return;
-    }
-    thread.shutdown();
-    try {
-      if (!thread.awaitTermination(waitMs, TimeUnit.MILLISECONDS)) log.warn("desktop {}: still busy {} ms after the runner stopped", name, waitMs);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    boolean closing = thread.shutdownAfter(() -> {
+      if (driver != null) driver.close();
+      driver = null;
+    });
+    if (closing && !thread.awaitTermination(TimeUnit.MILLISECONDS.toNanos(waitMs))) {
+      log.warn("desktop {}: still busy {} ms after the runner stopped", name, waitMs);
     }
   }
 }

@@ -92,12 +92,11 @@ public final class BrowserStep implements StepExecutor {
 
   /** A screenshot and the HTML of the page as the step failed on it, kept with the job; never fails itself. */
   private static Future<Void> keepFailedPage(StepContext ctx) {
-    String base = ctx.stepId() + "-attempt" + ctx.attempt() + "-try" + ctx.tries() + "-failure";
     String pageName = ctx.with().getString("page");
     return ctx.browser().session().call(ctx.vertx(), () -> {
       Page page = ctx.browser().session().page(pageName);
-      ctx.artifacts().save(base + ".png", "image/png", page.screenshot());
-      ctx.artifacts().save(base + ".html", "text/html; charset=utf-8", page.content().getBytes(StandardCharsets.UTF_8));
+      ctx.artifacts().save(ctx.failureArtifact("png"), "image/png", page.screenshot());
+      ctx.artifacts().save(ctx.failureArtifact("html"), "text/html; charset=utf-8", page.content().getBytes(StandardCharsets.UTF_8));
       return (Void) null;
     }).otherwiseEmpty();
   }

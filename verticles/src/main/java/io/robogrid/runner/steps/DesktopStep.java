@@ -359,10 +359,9 @@ public final class DesktopStep implements StepExecutor {
 
   /** The whole screen as the step failed on it, kept with the job; never fails itself. */
   private static Future<Void> keepFailedScreen(StepContext ctx, DesktopJob job) {
-    String name = ctx.stepId() + "-attempt" + ctx.attempt() + "-try" + ctx.tries() + "-failure.png";
     return job.look(d -> {
       if (!d.connected()) return (Void) null;
-      ctx.artifacts().save(name, "image/png", png(d.capture(d.screen())));
+      ctx.artifacts().save(ctx.failureArtifact("png"), "image/png", png(d.capture(d.screen())));
       return (Void) null;
     }).otherwiseEmpty();
   }

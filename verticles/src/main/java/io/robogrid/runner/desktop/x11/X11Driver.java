@@ -97,7 +97,7 @@ public final class X11Driver implements DesktopDriver {
   public List<DesktopWindow> windows() {
     alive("listing windows");
     List<DesktopWindow> out = new ArrayList<>();
-    for (long top : children(root.longValue())) {
+    for (long top : tree(root.longValue()).children()) {
       X11.XWindowAttributes attrs = attributes(top);
       if (attrs == null || attrs.map_state != Xlib.IsViewable) continue;
       // without a window manager the top-level window is the application's; with one it is a frame around it
@@ -226,11 +226,8 @@ public final class X11Driver implements DesktopDriver {
   @Override
   public void nudge() {
     alive("keeping the session awake");
-    X11.WindowByReference r = new X11.WindowByReference(), c = new X11.WindowByReference();
-    IntByReference rx = new IntByReference(), ry = new IntByReference(), wx = new IntByReference(), wy = new IntByReference();
-    IntByReference mask = new IntByReference();
-    X.XQueryPointer(display, root, r, c, rx, ry, wx, wy, mask);
-    int x = rx.getValue(), y = ry.getValue();
+    PointerAt at = pointer();
+    int x = at.x(), y = at.y();
     X11.XTest.INSTANCE.XTestFakeMotionEvent(display, -1, x > 0 ? x - 1 : x + 1, y, CURRENT_TIME);
     X11.XTest.INSTANCE.XTestFakeMotionEvent(display, -1, x, y, CURRENT_TIME);
     XLIB.XResetScreenSaver(display);
@@ -249,7 +246,7 @@ public final class X11Driver implements DesktopDriver {
   public void jobEnded() {
     if (!connected()) return;
     keymap.restore();
-    if ((pointerState() & LOCK_MASK) != 0) {
+    if ((pointer().state() & LOCK_MASK) != 0) {
       long capsLock = 0xffe5;
       X11Keymap.Key k = keymap.find(capsLock);
       if (k != null) {
@@ -264,13 +261,15 @@ public final class X11Driver implements DesktopDriver {
 
   private static final int LOCK_MASK = 1 << 1;
 
-  /** The modifier and button state (Shift, Lock, Control…) the server reports with the pointer. */
-  private int pointerState() {
+  /** Where the pointer is on the screen, and the modifier and button state (Shift, Lock, Control…) the server reports with it. */
+  private record PointerAt(int x, int y, int state) {}
+
+  private PointerAt pointer() {
     X11.WindowByReference r = new X11.WindowByReference(), c = new X11.WindowByReference();
     IntByReference rx = new IntByReference(), ry = new IntByReference(), wx = new IntByReference(), wy = new IntByReference();
     IntByReference mask = new IntByReference();
     X.XQueryPointer(display, root, r, c, rx, ry, wx, wy, mask);
-    return mask.getValue();
+    return new PointerAt(rx.getValue(), ry.getValue(), mask.getValue());
   }
 
   // ---- screenshots
@@ -332,30 +331,24 @@ public final class X11Driver implements DesktopDriver {
     if (!errors.isEmpty()) throw X11Errors.failure(display, doing, errors.get(0));
   }
 
-  private long[] children(long window) {
-    X11.WindowByReference rootRet = new X11.WindowByReference(), parent = new X11.WindowByReference();
-    PointerByReference kids = new PointerByReference();
-    IntByReference n = new IntByReference();
-    if (X.XQueryTree(display, new X11.Window(window), rootRet, parent, kids, n) == 0) return new long[0];
-    long[] out = readLongs(kids.getValue(), n.getValue());
-    if (kids.getValue() != null) X.XFree(kids.getValue());
-    return out;
-  }
+  /** A window's place in the tree: its parent (0 when none, or when the window is gone) and its children, bottom to top. */
+  private record Tree(long parent, long[] children) {}
 
-  private long parentOf(long window) {
+  private Tree tree(long window) {
     X11.WindowByReference rootRet = new X11.WindowByReference(), parent = new X11.WindowByReference();
     PointerByReference kids = new PointerByReference();
     IntByReference n = new IntByReference();
-    if (X.XQueryTree(display, new X11.Window(window), rootRet, parent, kids, n) == 0) return 0;
+    if (X.XQueryTree(display, new X11.Window(window), rootRet, parent, kids, n) == 0) return new Tree(0, new long[0]);
+    long[] children = readLongs(kids.getValue(), n.getValue());
     if (kids.getValue() != null) X.XFree(kids.getValue());
-    return parent.getValue() == null ? 0 : parent.getValue().longValue();
+    return new Tree(parent.getValue() == null ? 0 : parent.getValue().longValue(), children);
   }
 
   /** The child of the root window that contains {@code window} (its frame, under a window manager). */
   private long topLevel(long window) {
     long w = window;
     for (int i = 0; i < 32; i++) {
-      long p = parentOf(w);
+      long p = tree(w).parent();
       if (p == 0 || p == root.longValue()) return w;
       w = p;
     }
@@ -371,7 +364,7 @@ public final class X11Driver implements DesktopDriver {
   private long titled(long window, int depth) {
     if (title(window) != null) return window;
     if (depth == 0) return 0;
-    for (long child : children(window)) {
+    for (long child : tree(window).children()) {
       long found = titled(child, depth - 1);
       if (found != 0) return found;
     }

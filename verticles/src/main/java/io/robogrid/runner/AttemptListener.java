@@ -1,0 +1,86 @@
+package io.robogrid.runner;
+
+import io.robogrid.coordinator.Reports;
+import io.robogrid.core.JsonText;
+import io.robogrid.secrets.Redactor;
+import io.vertx.core.Context;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one attempt's run reports, as the coordinators hear it: every step event, log line and artifact becomes a
+ * report, sent in order from the runner's event loop, with the values of the secrets the attempt used taken out.
+ */
+final class AttemptListener implements WorkflowRun.Listener {
+  private static final Logger log = LoggerFactory.getLogger(RunnerVerticle.class);
+  /** An artifact crosses the event bus in one message: bigger ones are refused rather than clog it. */
+  static final int MAX_ARTIFACT_BYTES = 8 << 20;
+
+  private final Context runner;
+  private final Thread eventLoop;
+  private final String node;
+  private final UUID jobId;
+  private final int attempt;
+  private final AttemptReporter reporter;
+  private final Redactor redactor;
+  private final Clock clock;
+
+  /** @param runner the runner's context, whose event loop is {@code eventLoop} */
+  AttemptListener(Context runner, Thread eventLoop, String node, UUID jobId, int attempt, AttemptReporter reporter, Redactor redactor, Clock clock) {
+    this.runner = runner;
+    this.eventLoop = eventLoop;
+    this.node = node;
+    this.jobId = jobId;
+    this.attempt = attempt;
+    this.reporter = reporter;
+    this.redactor = redactor;
+    this.clock = clock;
+  }
+
+  @Override
+  public void stepStarted(String step, int tries, Instant at) {
+    send(Reports.stepStarted(node, jobId, attempt, step, tries, at));
+  }
+
+  @Override
+  public void stepFinished(String step, String state, int tries, JsonObject output, JsonObject error, Instant startedAt, Instant at) {
+    send(Reports.stepFinished(node, jobId, attempt, step, state, tries, JsonText.withoutNul(redactor.redact(output)),
+        JsonText.withoutNul(redactor.redact(error)), startedAt, at));
+  }
+
+  @Override
+  public void artifact(String step, String name, String contentType, byte[] data) {
+    if (data.length > MAX_ARTIFACT_BYTES) {
+      log.atWarn().addKeyValue("job", jobId).log("artifact {} of step {} not kept: {} bytes, more than {}", name, step, data.length, MAX_ARTIFACT_BYTES);
+      return;
+    }
+    send(Reports.artifact(node, jobId, attempt, step, name, contentType, data, clock.instant()));
+  }
+
+  @Override
+  public void stepLog(String step, String level, String raw) {
+    String message = redactor.redact(raw);
+    var event = switch (level) {
+      case "error" -> log.atError();
+      case "warn" -> log.atWarn();
+      case "debug" -> log.atDebug();
+      default -> log.atInfo();
+    };
+    event.addKeyValue("job", jobId).addKeyValue("step", step).log(message);
+    send(Reports.stepLog(node, jobId, attempt, step, level, JsonText.withoutNul(message), clock.instant()));
+  }
+
+  /**
+   * Sends a report in order with the others. A browser slot's or a desktop's thread reports too: from there it goes
+   * through the runner's event loop (compared by thread: callbacks on the loop often run on a duplicate of the
+   * runner's context, and must not be deferred behind the attempt's final report).
+   */
+  void send(JsonObject report) {
+    if (Thread.currentThread() == eventLoop) reporter.send(report);
+    else runner.runOnContext(v -> reporter.send(report));
+  }
+}
