@@ -50,6 +50,8 @@ ensure_toolchain() {
   # zonky's PostgreSQL binaries need these shared libraries; slim images lack them
   has_lib libxml2.so || apt_install libxml2 || true
   command -v curl >/dev/null || apt_install curl
+  # scripts/sample-agent (an agent in bash) reads and writes JSON with jq
+  command -v jq >/dev/null || apt_install jq
   # browser slots drive Debian's Chromium through Playwright (Playwright's own browser download needs the internet)
   [ -x /usr/bin/chromium ] || apt_install chromium
   command -v pgrep >/dev/null || apt_install procps

@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code status --cluster} as text: the nodes, the leases held, and how much work waits, overall and per capability. */
+/** {@code status --cluster} as text: the nodes, the leases held, the agents seen lately, and how much work waits, overall and per capability. */
 final class ClusterReport {
   private ClusterReport() {}
 
@@ -40,6 +40,23 @@ final class ClusterReport {
         leases.row(l.getString("resource"), l.getString("node"), l.getString("jobId"), l.getValue("attempt"), JobReport.time(l.getString("since")));
       }
       leases.print(out);
+    }
+
+    JsonArray agents = grid.getJsonArray("agents", new JsonArray());
+    if (!agents.isEmpty()) {
+      out.println();
+      Table t = new Table("AGENT", "CAPABILITIES", "CONNECTED", "LAST SEEN", "WORKING ON");
+      for (Object o : agents) {
+        JsonObject a = (JsonObject) o;
+        List<String> work = new ArrayList<>();
+        for (Object w : a.getJsonArray("work", new JsonArray())) {
+          JsonObject piece = (JsonObject) w;
+          work.add(piece.getString("jobId") + "/" + piece.getString("step") + "#" + piece.getValue("attempt"));
+        }
+        t.row(a.getString("id"), Table.joined(a.getJsonArray("capabilities", new JsonArray())), a.getBoolean("connected", false) ? "yes" : "no",
+            JobReport.time(a.getString("lastSeen")), work.isEmpty() ? null : String.join(", ", work));
+      }
+      t.print(out);
     }
 
     JsonObject queue = grid.getJsonObject("queue", new JsonObject());

@@ -101,7 +101,8 @@ public final class Node {
     if (config.has("web")) {
       JsonObject info = new JsonObject().put("node", id).put("roles", new JsonArray(config.roles())).put("version", NodeConfig.VERSION);
       WebOptions webOptions = WebOptions.fromJson(config.section("http"))
-          .withAdminToken(config.section("http").getString("adminToken"), config.dataDir().resolve("admin.token"));
+          .withAdminToken(config.section("http").getString("adminToken"), config.dataDir().resolve("admin.token"))
+          .withAgents(io.robogrid.web.AgentOptions.fromJson(config.section("agents")));
       web = new WebVerticle(webOptions, db, robotsVerticle.robots(), steps, clock, info, staleAfter, keys);
       deploy(web);
     }

@@ -44,6 +44,7 @@ public final class NodeConfig {
       Map.entry("ROBOGRID_DESKTOPS", (c, v) -> section(c, "runner").put("desktops", DesktopOptions.parseList(v))),
       Map.entry("ROBOGRID_MASTER_KEY_FILE", (c, v) -> section(c, "secrets").put("masterKeyFile", v)),
       Map.entry("ROBOGRID_ADMIN_TOKEN", (c, v) -> section(c, "http").put("adminToken", v)),
+      Map.entry("ROBOGRID_AGENT_TIMEOUT", (c, v) -> section(c, "agents").put("heartbeatTimeout", v)),
       Map.entry("ROBOGRID_HEARTBEAT_TIMEOUT", (c, v) -> section(c, "coordinator").put("heartbeatTimeout", v)),
       Map.entry("ROBOGRID_LOG_FORMAT", (c, v) -> section(c, "log").put("format", v)),
       Map.entry("ROBOGRID_LOG_LEVEL", (c, v) -> section(c, "log").put("level", v)));

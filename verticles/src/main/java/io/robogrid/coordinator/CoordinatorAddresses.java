@@ -10,4 +10,16 @@ public final class CoordinatorAddresses {
   public static final String HEARTBEAT = "robogrid.coordinator.heartbeat";
   /** Request: {@code {"node"}} from a runner that just started: whatever that node held before is lost. Reply {@code {"lost": n}}. */
   public static final String RUNNER_STARTED = "robogrid.coordinator.runner-started";
+
+  /**
+   * Request from an {@code agent} step: {@code {"jobId", "jobAttempt", "step", "try", "capability", "parameters", "node"}}; reply
+   * {@code {}}, or a STALE_ATTEMPT failure when that attempt is not running any more.
+   */
+  public static final String AGENT_OFFER = "robogrid.coordinator.agent-offer";
+  /** Send: {@code {"jobId", "jobAttempt", "step", "try", "reason"}}: the step no longer waits for that work. */
+  public static final String AGENT_WITHDRAW = "robogrid.coordinator.agent-withdraw";
+  /** Request: {@code {"jobId", "jobAttempt", "step", "try"}}; reply {@code {"state", "attempt", "agent", "outcome"}} ({@code {}} when unknown). */
+  public static final String AGENT_CHECK = "robogrid.coordinator.agent-check";
+  /** Published by a coordinator when work for {@code {"capability"}} became open: web nodes wake the agents waiting for it. */
+  public static final String AGENT_WORK_OPEN = "robogrid.coordinator.agent-work-open";
 }

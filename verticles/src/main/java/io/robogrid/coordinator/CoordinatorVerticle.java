@@ -47,6 +47,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private Dispatcher dispatcher;
   private ReportHandler reports;
   private Scheduler scheduler;
+  private AgentOffers agents;
   private final java.util.function.Supplier<io.robogrid.robots.RobotCatalog> robots;
   private static final long TICK_MS = 500;
   /** A tick this late means the process stood still. */
@@ -78,6 +79,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     reports = new ReportHandler(store, lifecycle, clock, vertx.eventBus());
     scheduler = new Scheduler(vertx, new io.robogrid.store.ScheduleStore(pool), store, robots,
         new io.robogrid.jobs.Submissions(robots, new io.robogrid.workflow.WorkflowParser(io.robogrid.workflow.StepCatalog.builtIn()), clock), clock);
+    agents = new AgentOffers(vertx, new io.robogrid.store.AgentStore(pool), clock);
     subscriber = PgSubscriber.subscriber(vertx, db.connect()).reconnectPolicy(n -> Math.min(5_000L, 200L * (n + 1)));
     subscriber.channel(JobStore.CHANNEL).handler(payload -> dispatcher.wake());
     var bus = vertx.eventBus();
@@ -85,6 +87,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             bus.<JsonObject>consumer(CoordinatorAddresses.REPORT, this::report).completion(),
             bus.<JsonObject>consumer(CoordinatorAddresses.HEARTBEAT, this::heartbeat).completion(),
             bus.<JsonObject>consumer(CoordinatorAddresses.RUNNER_STARTED, this::runnerStarted).completion(),
+            agents.listen(),
             new ClusterView(clock, staleAfter, new GridWatch()).follow(vertx, self),
             subscriber.connect())
         .andThen(v -> {
@@ -195,6 +198,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         .compose(stale -> loseAll(stale, "no heartbeat for " + options.heartbeatTimeout().toMillis() + " ms"))
         .onFailure(e -> log.warn("sweep for lost attempts failed: {}", e.toString()));
     expireApprovals();
+    agents.sweep();
   }
 
   /** Jobs nobody approved before their approval deadline are rejected (any coordinator may do it: the move is guarded). */

@@ -21,6 +21,8 @@ public enum ErrorClass {
   WINDOW_NOT_FOUND(true),
   /** The window system refused a request or went away (an X error, a lost X connection). */
   DESKTOP_ERROR(true),
+  /** The agent doing an {@code agent} step reported an error. */
+  AGENT_ERROR(true),
   UNKNOWN(true),
   // unrecoverable: trying again does the same thing
   INVALID_URL(false),

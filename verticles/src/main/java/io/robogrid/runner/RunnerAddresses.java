@@ -13,4 +13,13 @@ public final class RunnerAddresses {
   public static String cancel(String node) {
     return "robogrid.runner." + node + ".cancel";
   }
+
+  /**
+   * Send: news about the agent work of a step running here: {@code {"jobId", "jobAttempt", "step", "try", "type", "agent",
+   * "attempt"}}, type {@code claimed}, {@code lost}, or an agent's report ({@code progress}, {@code log}, {@code result},
+   * {@code error}, with {@code output}, {@code message}, {@code level}, {@code errorClass}).
+   */
+  public static String agent(String node) {
+    return "robogrid.runner." + node + ".agent";
+  }
 }

@@ -120,7 +120,7 @@ public final class RunnerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     eventLoop = Thread.currentThread();
-    executors = StepExecutors.builtIn(vertx, "RoboGrid/" + options.version(), options.desktop());
+    executors = StepExecutors.builtIn(vertx, options.node(), "RoboGrid/" + options.version(), options.desktop());
     Set<String> missing = new java.util.TreeSet<>(catalog.names());
     missing.removeAll(executors.types());
     if (!missing.isEmpty()) return Future.failedFuture("runner has no executor for step types " + missing);

@@ -31,7 +31,8 @@ public final class StepExecutors {
     return byType.keySet();
   }
 
-  public static StepExecutors builtIn(Vertx vertx, String userAgent, DesktopOptions desktop) {
+  /** @param node this runner's node id: where agents' news about its {@code agent} steps is sent */
+  public static StepExecutors builtIn(Vertx vertx, String node, String userAgent, DesktopOptions desktop) {
     WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent(userAgent).setFollowRedirects(true));
     Map<String, StepExecutor> m = new LinkedHashMap<>();
     m.put("log", new LogStep());
@@ -39,6 +40,7 @@ public final class StepExecutors {
     m.put("set", new SetStep());
     m.put("fail", new FailStep());
     m.put("http", new HttpStep(http));
+    m.put("agent", new io.robogrid.runner.steps.AgentStep(node));
     for (BrowserStep.Action a : BrowserStep.Action.values()) m.put(a.type, new BrowserStep(a));
     for (DesktopStep.Action a : DesktopStep.Action.values()) m.put(a.type, new DesktopStep(a, desktop));
     return new StepExecutors(m);

@@ -15,7 +15,7 @@ import java.util.UUID;
 
 /**
  * {@code GET /api/v1/cluster}: the nodes as this web node sees them (every node announces itself to all), with the
- * leases and queue depths from the database; and the {@code waitingFor} reason of a queued job.
+ * leases, queue depths and agents from the database; and the {@code waitingFor} reason of a queued job.
  */
 final class ClusterApi {
   private final ClusterView view;
@@ -24,7 +24,11 @@ final class ClusterApi {
   /** The router's own placement rule over this node's view (it makes no promises here): "busy" means what it means there. */
   private final RunnerDirectory placement;
 
-  ClusterApi(ClusterView view, JobStore store, String self, Clock clock) {
+  /** The agents seen lately, with their capabilities and claims. */
+  private final java.util.function.Supplier<Future<JsonArray>> agents;
+
+  ClusterApi(ClusterView view, JobStore store, String self, Clock clock, java.util.function.Supplier<Future<JsonArray>> agents) {
+    this.agents = agents;
     this.view = view;
     this.placement = new RunnerDirectory(view, clock);
     this.store = store;
@@ -35,7 +39,8 @@ final class ClusterApi {
     Future<Map<String, List<UUID>>> active = store.activeByNode();
     Future<JsonArray> leases = store.leases();
     Future<JsonObject> depth = store.queueDepth();
-    return Future.all(active, leases, depth).map(v -> {
+    Future<JsonArray> seen = agents.get();
+    return Future.all(active, leases, depth, seen).map(v -> {
       JsonArray nodes = new JsonArray();
       for (ClusterView.Entry e : view.nodes()) {
         NodeStatus s = e.status();
@@ -49,7 +54,8 @@ final class ClusterApi {
         }
         nodes.add(n);
       }
-      return new JsonObject().put("self", self).put("nodes", nodes).put("leases", leases.result()).put("queue", depth.result());
+      return new JsonObject().put("self", self).put("nodes", nodes).put("leases", leases.result()).put("queue", depth.result())
+          .put("agents", seen.result());
     });
   }
 

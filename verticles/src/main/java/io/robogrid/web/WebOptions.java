@@ -10,16 +10,22 @@ import io.vertx.core.json.JsonObject;
  * @param adminToken the first admin token ({@code ROBOGRID_ADMIN_TOKEN}), or null: one is generated into {@code adminTokenFile}
  *     on first start when the grid has no admin token yet
  * @param adminTokenFile where a generated admin token is written (owner-only), or null
+ * @param agents how pull-mode agents are served
  */
-public record WebOptions(String host, int port, long maxBodyBytes, String webRoot, String adminToken, java.nio.file.Path adminTokenFile) {
+public record WebOptions(String host, int port, long maxBodyBytes, String webRoot, String adminToken, java.nio.file.Path adminTokenFile,
+                         AgentOptions agents) {
   public static final long DEFAULT_MAX_BODY = 1024 * 1024;
 
   public WebOptions(String host, int port, long maxBodyBytes, String webRoot) {
-    this(host, port, maxBodyBytes, webRoot, null, null);
+    this(host, port, maxBodyBytes, webRoot, null, null, AgentOptions.DEFAULTS);
   }
 
   public WebOptions withAdminToken(String token, java.nio.file.Path file) {
-    return new WebOptions(host, port, maxBodyBytes, webRoot, token, file);
+    return new WebOptions(host, port, maxBodyBytes, webRoot, token, file, agents);
+  }
+
+  public WebOptions withAgents(AgentOptions options) {
+    return new WebOptions(host, port, maxBodyBytes, webRoot, adminToken, adminTokenFile, options);
   }
 
   public static WebOptions fromJson(JsonObject j) {

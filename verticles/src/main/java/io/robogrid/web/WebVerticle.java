@@ -66,7 +66,8 @@ public final class WebVerticle extends VerticleBase {
     JobStore store = new JobStore(pool);
     Submissions submissions = new Submissions(robots, new WorkflowParser(steps), clock);
     ClusterView view = new ClusterView(clock, staleAfter, new EventStream.GridEvents(vertx.eventBus(), clock));
-    ClusterApi cluster = new ClusterApi(view, store, nodeInfo.getString("node"), clock);
+    AgentsApi agents = new AgentsApi(vertx, new io.robogrid.store.AgentStore(pool), options.agents(), clock);
+    ClusterApi cluster = new ClusterApi(view, store, nodeInfo.getString("node"), clock, agents::agents);
     JobsApi jobs = new JobsApi(store, submissions, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus(),
         cluster::withWaitingFor);
 
@@ -82,6 +83,7 @@ public final class WebVerticle extends VerticleBase {
     Authentication auth = new Authentication(tokenStore);
     api.route().handler(auth::handle); // first: every API route below needs a token
     jobs.mount(api);
+    Future<Void> agentNews = agents.mount(api);
     new TokensApi(tokenStore, auth, clock).mount(api);
     new RobotsApi(robots, new io.robogrid.store.ScheduleStore(pool), clock, vertx.eventBus()).mount(api);
     new SecretsApi(vertx, store.secrets(), keys, clock).mount(api);
@@ -98,7 +100,7 @@ public final class WebVerticle extends VerticleBase {
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
         .setMaxWebSocketFrameSize(65536).setCompressionSupported(true));
-    return firstAdminToken(tokenStore).compose(v -> view.follow(vertx, nodeInfo.getString("node"))).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
+    return agentNews.compose(v -> firstAdminToken(tokenStore)).compose(v -> view.follow(vertx, nodeInfo.getString("node"))).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
   }
 
   /**

@@ -32,7 +32,7 @@ public final class StepCatalog {
     return types.keySet();
   }
 
-  /** The built-in types: {@code log}, {@code wait}, {@code set}, {@code fail}, {@code http}, the {@code browser.*} and the {@code desktop.*} steps. */
+  /** The built-in types: {@code log}, {@code wait}, {@code set}, {@code fail}, {@code http}, {@code agent}, the {@code browser.*} and the {@code desktop.*} steps. */
   public static StepCatalog builtIn() {
     Map<String, StepType> t = new LinkedHashMap<>();
     t.put("log", new StepType("log", null, (with, where, p) -> {
@@ -54,6 +54,7 @@ public final class StepCatalog {
       FieldReader.integer(with, "times", where, p, 0, 1_000_000);
     }));
     t.put("http", new StepType("http", "http", StepCatalog::validateHttp));
+    t.put("agent", new StepType("agent", null, StepCatalog::validateAgent));
     browser(t, "browser.goto", (with, where, p) -> {
       String url = FieldReader.string(with, "url", where, p, true);
       if (url != null && !url.contains("${") && !(url.startsWith("http://") || url.startsWith("https://") || url.startsWith("data:"))) {
@@ -300,5 +301,26 @@ public final class StepCatalog {
 
   private static boolean isPlaceholder(Object v) {
     return v instanceof String s && s.contains("${");
+  }
+
+  /** What an agent capability may be called: also what agents ask for in {@code ?capability=}. */
+  public static final java.util.regex.Pattern CAPABILITY = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+
+  /**
+   * {@code agent}: {@code capability} names what kind of agent may do the work; every other field is a task
+   * parameter handed to the agent. Secrets are not: the parameters are stored and shown to the agent, and an agent
+   * keeps its own credentials.
+   */
+  private static void validateAgent(JsonObject with, String where, Problems p) {
+    String cap = FieldReader.string(with, "capability", where, p, true);
+    if (cap != null && !cap.contains("${") && !CAPABILITY.matcher(cap).matches()) {
+      p.add(where + ".capability", "must be 1 to 64 letters, digits, '.', '_', ':' or '-'");
+    }
+    for (String ref : Interpolator.references(with)) {
+      if (ref.startsWith("secret:")) {
+        p.add(where, "an agent step cannot hand a secret to an agent (${" + ref + "}): its parameters are stored and shown to the agent");
+        break;
+      }
+    }
   }
 }

@@ -40,6 +40,8 @@ import java.util.Set;
 public final class TestGrid {
   /** The grid's admin token: every request of {@link #call} carries it. */
   public static final String ADMIN_TOKEN = "rgt_test-admin-token";
+  /** How long an agent's claim lasts without a heartbeat: short, so that a lost claim is seen quickly. */
+  public static final Duration AGENT_TIMEOUT = Duration.ofSeconds(2);
   public final Vertx vertx;
   public final int port;
   public final WebClient http;
@@ -94,7 +96,8 @@ public final class TestGrid {
     Await.result(vertx.deployVerticle(new RouterVerticle(clock, ro.staleAfter(), "test-node")));
     io.robogrid.secrets.Keyring keys = new io.robogrid.secrets.Keyring(io.robogrid.secrets.MasterKey.readOrCreate(robotsDir.resolve("master.key")));
     Await.result(vertx.deployVerticle(new RunnerVerticle(ro, clock, random, steps, presence, keys)));
-    WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, null).withAdminToken(ADMIN_TOKEN, null), db, robotFiles.robots(), steps, clock,
+    WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, null).withAdminToken(ADMIN_TOKEN, null)
+        .withAgents(new io.robogrid.web.AgentOptions(AGENT_TIMEOUT, Duration.ofSeconds(60))), db, robotFiles.robots(), steps, clock,
         new JsonObject().put("node", "test-node").put("roles", new JsonArray(roles)), ro.staleAfter(), keys);
     Await.result(vertx.deployVerticle(web));
     return new TestGrid(vertx, web.actualPort(), db);

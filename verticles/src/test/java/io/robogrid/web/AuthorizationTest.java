@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every API endpoint against every kind of caller: no token and a wrong token get 401, a role that may not get 403,
+ * Every API endpoint against every kind of caller: no token and a wrong token get 401, a role that may not get 403
+ * (agents' endpoints are for agent tokens only),
  * both in the API's error shape; the rest get past authentication. {@code /health} stays open.
  */
 @ExtendWith(VertxExtension.class)
@@ -67,7 +68,10 @@ class AuthorizationTest {
         new Endpoint(HttpMethod.POST, "/api/v1/secrets/rekey", null, "admin"),
         new Endpoint(HttpMethod.GET, "/api/v1/tokens", null, "admin"),
         new Endpoint(HttpMethod.POST, "/api/v1/tokens", "{\"name\": \"made-in-test\", \"role\": \"viewer\"}", "admin"),
-        new Endpoint(HttpMethod.DELETE, "/api/v1/tokens/nobody", null, "admin"));
+        new Endpoint(HttpMethod.DELETE, "/api/v1/tokens/nobody", null, "admin"),
+        new Endpoint(HttpMethod.GET, "/api/v1/agents/a1/work?capability=crm", null, "agent"),
+        new Endpoint(HttpMethod.POST, "/api/v1/agents/a1/heartbeat", null, "agent"),
+        new Endpoint(HttpMethod.POST, j + "/events", "{\"type\": \"log\", \"step\": \"s\", \"attempt\": 1, \"message\": \"hi\"}", "agent"));
     Map<String, String> callers = new LinkedHashMap<>();
     callers.put("none", null);
     callers.put("wrong", "rgt_not-a-token-of-this-grid");
@@ -83,10 +87,10 @@ class AuthorizationTest {
         HttpResponse<Buffer> r = grid.call(e.method, e.path, e.body, c.getValue());
         int expected = switch (c.getKey()) {
           case "none", "wrong", "revoked" -> 401;
-          case "agent" -> 403;
+          case "agent" -> e.role.equals("agent") ? 0 : 403;
           case "viewer" -> e.role.equals("viewer") ? 0 : 403;
-          case "operator" -> e.role.equals("admin") ? 403 : 0;
-          default -> 0;
+          case "operator" -> e.role.equals("admin") || e.role.equals("agent") ? 403 : 0;
+          default -> e.role.equals("agent") ? 403 : 0; // an agent's endpoints are for agents only, not for people
         };
         int got = r.statusCode();
         boolean ok = expected == 0 ? got != 401 && got != 403 : got == expected;
