@@ -96,11 +96,17 @@ public final class TestGrid {
     Await.result(vertx.deployVerticle(new RouterVerticle(clock, ro.staleAfter(), "test-node")));
     io.robogrid.secrets.Keyring keys = new io.robogrid.secrets.Keyring(io.robogrid.secrets.MasterKey.readOrCreate(robotsDir.resolve("master.key")));
     Await.result(vertx.deployVerticle(new RunnerVerticle(ro, clock, random, steps, presence, keys)));
-    WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, null).withAdminToken(ADMIN_TOKEN, null)
+    WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, dashboard()).withAdminToken(ADMIN_TOKEN, null)
         .withAgents(new io.robogrid.web.AgentOptions(AGENT_TIMEOUT, Duration.ofSeconds(60))), db, robotFiles.robots(), steps, clock,
         new JsonObject().put("node", "test-node").put("roles", new JsonArray(roles)), ro.staleAfter(), keys);
     Await.result(vertx.deployVerticle(web));
     return new TestGrid(vertx, web.actualPort(), db);
+  }
+
+  /** The repository's dashboard ({@code web/}), served at {@code /} as a node serves it. */
+  private static String dashboard() {
+    Path web = Path.of("..", "web").toAbsolutePath().normalize();
+    return Files.isDirectory(web) ? web.toString() : null;
   }
 
   private static Path robotsDir(String json) {
