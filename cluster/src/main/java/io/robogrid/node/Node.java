@@ -98,6 +98,7 @@ public final class Node {
     if (config.has("router")) deploy(new RouterVerticle(clock, staleAfter, id));
     io.robogrid.secrets.Keyring keys = keyring();
     if (config.has("runner")) runnerDeployment = deploy(new RunnerVerticle(runner, clock, random, steps, presence, keys));
+    if (config.has("notifier")) deploy(new io.robogrid.notifier.NotifierVerticle(notifierOptions(), db, robotsVerticle.robots(), clock));
     if (config.has("web")) {
       JsonObject info = new JsonObject().put("node", id).put("roles", new JsonArray(config.roles())).put("version", NodeConfig.VERSION);
       WebOptions webOptions = WebOptions.fromJson(config.section("http"))
@@ -122,6 +123,28 @@ public final class Node {
     if (java.nio.file.Files.exists(file)) return new io.robogrid.secrets.Keyring(io.robogrid.secrets.MasterKey.read(file));
     log.info("no master key at {}: this node's jobs cannot use secrets (set ROBOGRID_MASTER_KEY_FILE)", file);
     return new io.robogrid.secrets.Keyring(null);
+  }
+
+  /**
+   * The notifier's settings. Webhooks are signed with {@code notifier.webhookSecret} ({@code ROBOGRID_WEBHOOK_SECRET});
+   * without one, with a secret generated into {@code <data dir>/webhook.secret} (owner-only) on first start, which
+   * receivers are given. Job links point at {@code notifier.dashboardUrl}, else at this node's own API address.
+   */
+  private io.robogrid.notifier.NotifierOptions notifierOptions() throws java.io.IOException {
+    JsonObject section = config.section("notifier");
+    String secret = section.getString("webhookSecret");
+    if (secret == null || secret.isBlank()) {
+      java.nio.file.Path file = config.dataDir().resolve("webhook.secret");
+      if (!java.nio.file.Files.exists(file)) {
+        io.robogrid.core.PrivateFiles.create(file, io.robogrid.auth.Tokens.newToken().replace("rgt_", "whs_") + "\n");
+        log.info("webhooks are signed with a new secret in {} (set ROBOGRID_WEBHOOK_SECRET to choose one)", file);
+      }
+      secret = java.nio.file.Files.readString(file).strip();
+    }
+    JsonObject http = config.section("http");
+    String host = http.getString("host", "127.0.0.1");
+    String dashboard = "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + http.getInteger("port", 8080) + "/";
+    return io.robogrid.notifier.NotifierOptions.fromJson(section, secret, dashboard);
   }
 
   /** Reloads the robots of every node (SIGHUP): logs what each node said. */

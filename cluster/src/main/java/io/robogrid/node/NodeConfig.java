@@ -21,7 +21,7 @@ import java.util.function.BiConsumer;
  * only its own section. This is the one place that reads the environment; business code gets typed options.
  */
 public final class NodeConfig {
-  public static final Set<String> ROLES = Set.of("coordinator", "router", "runner", "web");
+  public static final Set<String> ROLES = Set.of("coordinator", "router", "runner", "notifier", "web");
   public static final String VERSION = "0.1.0";
 
   /** Environment variable → where it goes in the JSON config, and how it is parsed. */
@@ -44,6 +44,14 @@ public final class NodeConfig {
       Map.entry("ROBOGRID_DESKTOPS", (c, v) -> section(c, "runner").put("desktops", DesktopOptions.parseList(v))),
       Map.entry("ROBOGRID_MASTER_KEY_FILE", (c, v) -> section(c, "secrets").put("masterKeyFile", v)),
       Map.entry("ROBOGRID_ADMIN_TOKEN", (c, v) -> section(c, "http").put("adminToken", v)),
+      Map.entry("ROBOGRID_SMTP_HOST", (c, v) -> smtp(c).put("host", v)),
+      Map.entry("ROBOGRID_SMTP_PORT", (c, v) -> smtp(c).put("port", integer("ROBOGRID_SMTP_PORT", v))),
+      Map.entry("ROBOGRID_SMTP_USER", (c, v) -> smtp(c).put("user", v)),
+      Map.entry("ROBOGRID_SMTP_PASSWORD", (c, v) -> smtp(c).put("password", v)),
+      Map.entry("ROBOGRID_SMTP_FROM", (c, v) -> smtp(c).put("from", v)),
+      Map.entry("ROBOGRID_SMTP_STARTTLS", (c, v) -> smtp(c).put("startTls", v)),
+      Map.entry("ROBOGRID_WEBHOOK_SECRET", (c, v) -> section(c, "notifier").put("webhookSecret", v)),
+      Map.entry("ROBOGRID_DASHBOARD_URL", (c, v) -> section(c, "notifier").put("dashboardUrl", v)),
       Map.entry("ROBOGRID_AGENT_TIMEOUT", (c, v) -> section(c, "agents").put("heartbeatTimeout", v)),
       Map.entry("ROBOGRID_HEARTBEAT_TIMEOUT", (c, v) -> section(c, "coordinator").put("heartbeatTimeout", v)),
       Map.entry("ROBOGRID_LOG_FORMAT", (c, v) -> section(c, "log").put("format", v)),
@@ -111,7 +119,7 @@ public final class NodeConfig {
 
   /** Roles that read and write PostgreSQL; a node with neither (a runner, a router) needs no database. */
   public boolean needsDatabase() {
-    return has("coordinator") || has("web");
+    return has("coordinator") || has("web") || has("notifier");
   }
 
   public Path dataDir() {
@@ -141,6 +149,13 @@ public final class NodeConfig {
 
   public String logLevel() {
     return section("log").getString("level", "INFO");
+  }
+
+  private static JsonObject smtp(JsonObject c) {
+    JsonObject notifier = section(c, "notifier");
+    JsonObject smtp = notifier.getJsonObject("smtp");
+    if (smtp == null) notifier.put("smtp", smtp = new JsonObject());
+    return smtp;
   }
 
   private static JsonObject section(JsonObject c, String name) {

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  */
 public final class RobotCatalog {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-  private static final Set<String> ROBOT_FIELDS = Set.of("name", "description", "schedule", "requiresApproval", "approvalTimeout");
+  private static final Set<String> ROBOT_FIELDS = Set.of("name", "description", "schedule", "requiresApproval", "approvalTimeout", "notify");
 
   private final Map<String, Robot> robots;
 
@@ -120,9 +120,10 @@ public final class RobotCatalog {
           problems.add(at + ".approvalTimeout", e.getMessage());
         }
       }
+      io.robogrid.notifier.NotifyRules notify = io.robogrid.notifier.NotifyRules.parse(r.getValue("notify"), at + ".notify", problems);
       if (name != null) {
         Robot previous = into.putIfAbsent(name, new Robot(name, d instanceof String s ? s : "", wf, where, schedule, requiresApproval,
-            approvalTimeout));
+            approvalTimeout, notify));
         if (previous != null) problems.add(at + ".name", "robot '" + name + "' is already defined in " + previous.source());
       }
     }

@@ -112,6 +112,27 @@ class RobotCatalogTest {
   }
 
   @Test
+  void notifyRulesAreCheckedAndKept() throws IOException {
+    write("robots.json", """
+        {"robots": [{"name": "r", "steps": [{"id": "a", "type": "set"}],
+                     "notify": {"onFailure": {"email": ["ops@example.com", "not-an-address"], "sms": ["123"]},
+                                "onWhatever": {}, "onSuccess": {"webhook": ["ftp://x"]}}}]}""");
+    List<String> items = List.of(loadFailure().split("; "));
+    assertEquals(List.of("robots.json: robots[0] (r).notify.onFailure.email[1]: 'not-an-address' is not an email address",
+        "robots.json: robots[0] (r).notify.onFailure.sms: unknown channel (use email or webhook)",
+        "robots.json: robots[0] (r).notify.onWhatever: unknown (use onFailure, onApprovalNeeded or onSuccess)",
+        "robots.json: robots[0] (r).notify.onSuccess.webhook[0]: 'ftp://x' is not an http(s) URL"), items);
+
+    write("robots.json", """
+        {"robots": [{"name": "r", "steps": [{"id": "a", "type": "set"}],
+                     "notify": {"onFailure": {"email": ["ops@example.com"], "webhook": "https://chat.example/hook"}}}]}""");
+    RobotCatalog catalog = RobotCatalog.load(conf, StepCatalog.builtIn());
+    assertEquals(new io.vertx.core.json.JsonObject().put("onFailure", new io.vertx.core.json.JsonObject()
+            .put("email", new io.vertx.core.json.JsonArray().add("ops@example.com")).put("webhook", new io.vertx.core.json.JsonArray().add("https://chat.example/hook"))),
+        catalog.get("r").toJson().getJsonObject("notify"));
+  }
+
+  @Test
   void badRobotNameIsReportedAtItsIndex() throws IOException {
     write("robots.json", """
         {"robots": [{"name": "Bad Name", "steps": [{"id": "a", "type": "set"}]}]}""");

@@ -46,8 +46,11 @@ public final class TestGrid {
   public final int port;
   public final WebClient http;
   public final DatabaseOptions db;
+  /** The grid's robots, as its nodes' robot catalog holds them (what a notifier deployed beside it reads). */
+  public final java.util.function.Supplier<RobotCatalog> robots;
 
-  private TestGrid(Vertx vertx, int port, DatabaseOptions db) {
+  private TestGrid(Vertx vertx, int port, DatabaseOptions db, java.util.function.Supplier<RobotCatalog> robots) {
+    this.robots = robots;
     this.vertx = vertx;
     this.port = port;
     this.db = db;
@@ -100,7 +103,7 @@ public final class TestGrid {
         .withAgents(new io.robogrid.web.AgentOptions(AGENT_TIMEOUT, Duration.ofSeconds(60))), db, robotFiles.robots(), steps, clock,
         new JsonObject().put("node", "test-node").put("roles", new JsonArray(roles)), ro.staleAfter(), keys);
     Await.result(vertx.deployVerticle(web));
-    return new TestGrid(vertx, web.actualPort(), db);
+    return new TestGrid(vertx, web.actualPort(), db, robotFiles.robots());
   }
 
   /** The repository's dashboard ({@code web/}), served at {@code /} as a node serves it. */

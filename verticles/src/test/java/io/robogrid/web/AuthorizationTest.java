@@ -52,6 +52,7 @@ class AuthorizationTest {
         new Endpoint(HttpMethod.GET, "/api/v1/robots", null, "viewer"),
         new Endpoint(HttpMethod.GET, "/api/v1/robots/nightly", null, "viewer"),
         new Endpoint(HttpMethod.GET, "/api/v1/cluster", null, "viewer"),
+        new Endpoint(HttpMethod.GET, "/api/v1/notifications", null, "viewer"),
         new Endpoint(HttpMethod.POST, "/api/v1/jobs", "{\"robot\": \"nightly\"}", "operator"),
         new Endpoint(HttpMethod.POST, j + "/cancel", null, "operator"),
         new Endpoint(HttpMethod.POST, j + "/rerun", null, "operator"),
