@@ -42,22 +42,34 @@ final class Authentication {
       check(ctx, k);
       return;
     }
+    // the lookup is asynchronous: a request left flowing meanwhile would be read to its end, and a WebSocket
+    // upgrade (the stream) refuses a request already read ("Request has already been read")
+    boolean paused = !ctx.request().isEnded();
+    if (paused) ctx.request().pause();
     tokens.find(token).onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-        return;
+      try {
+        decide(ctx, hash, ar);
+      } finally {
+        if (paused) ctx.request().resume();
       }
-      JsonObject who = ar.result();
-      Role role = who == null ? null : Role.of(who.getString("role"));
-      if (role == null) {
-        known.remove(hash);
-        deny(ctx, ErrorCode.UNAUTHORIZED, "the token is not valid (unknown or revoked)");
-        return;
-      }
-      Known fresh = new Known(who.getString("name"), role, System.currentTimeMillis() + CACHE_MS);
-      known.put(hash, fresh);
-      check(ctx, fresh);
     });
+  }
+
+  private void decide(RoutingContext ctx, String hash, io.vertx.core.AsyncResult<JsonObject> ar) {
+    if (ar.failed()) {
+      ctx.fail(ar.cause());
+      return;
+    }
+    JsonObject who = ar.result();
+    Role role = who == null ? null : Role.of(who.getString("role"));
+    if (role == null) {
+      known.remove(hash);
+      deny(ctx, ErrorCode.UNAUTHORIZED, "the token is not valid (unknown or revoked)");
+      return;
+    }
+    Known fresh = new Known(who.getString("name"), role, System.currentTimeMillis() + CACHE_MS);
+    known.put(hash, fresh);
+    check(ctx, fresh);
   }
 
   /** Forgets what was remembered about tokens (a token was revoked on this node: it stops working at once here). */
