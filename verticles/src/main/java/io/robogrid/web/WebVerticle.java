@@ -106,7 +106,13 @@ public final class WebVerticle extends VerticleBase {
     api.get("/stream").handler(stream::handle);
     router.route("/api/v1/*").subRouter(api);
     if (options.webRoot() != null && Files.isDirectory(Path.of(options.webRoot()))) {
-      router.route("/*").handler(StaticHandler.create(FileSystemAccess.ROOT, Path.of(options.webRoot()).toAbsolutePath().toString()));
+      // GET and HEAD only: another method on an API path must still end as the API's 405, not fall through to a 404 here
+      // the dashboard's files are small and change with every upgrade: browsers check them each time (no-cache
+      // revalidates) rather than keep last version's scripts for a day, StaticHandler's default
+      router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
+        ctx.response().putHeader("cache-control", "no-cache");
+        ctx.next();
+      }).handler(StaticHandler.create(FileSystemAccess.ROOT, Path.of(options.webRoot()).toAbsolutePath().toString()).setCachingEnabled(false));
     }
     router.route().failureHandler(ApiErrors::handle);
     api.route().failureHandler(ApiErrors::handle);

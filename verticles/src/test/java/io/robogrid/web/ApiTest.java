@@ -71,6 +71,9 @@ class ApiTest {
 
   @Test
   void readsAnswerNotFoundAndBadParametersClearly() {
+    var page = grid.call(io.vertx.core.http.HttpMethod.GET, "/", null, null);
+    org.junit.jupiter.api.Assertions.assertEquals(200, page.statusCode(), "the dashboard is served without a token");
+    org.junit.jupiter.api.Assertions.assertEquals("no-cache", page.getHeader("cache-control"), "checked again at every load, so an upgrade shows at once");
     assertError(grid.get("/api/v1/jobs/not-a-uuid"), 404, "JOB_NOT_FOUND", "not a job id");
     assertError(grid.get("/api/v1/jobs/" + UUID.randomUUID()), 404, "JOB_NOT_FOUND", "no job");
     assertError(grid.get("/api/v1/jobs/" + UUID.randomUUID() + "/events"), 404, "JOB_NOT_FOUND", "no job");
