@@ -1,79 +1,150 @@
-// A first look at the grid: the latest jobs, kept current from the event stream, and the raw events as they come.
-// Plain JavaScript, no build step and nothing from the internet.
-const jobs = new Map();
-const tbody = document.querySelector('#jobs tbody');
-const events = document.getElementById('events');
-const status = document.getElementById('status');
-let lastSeq = -1;
+// RoboGrid dashboard: the token, the hash routes (#/jobs, #/jobs/<id>, #/robots, #/cluster), the error banner and
+// the one event stream every view listens to. Plain ES modules: no build step, nothing from the internet.
 
-function row(job) {
-  const tr = document.createElement('tr');
-  const cells = [job.id.slice(0, 8), job.robot || '(inline)', job.state, job.attempt, (job.createdAt || '').replace('T', ' ').slice(0, 19)];
-  cells.forEach((text, i) => {
-    const td = document.createElement('td');
-    td.textContent = text;
-    if (i === 0) { td.className = 'id'; td.title = job.id; }
-    if (i === 2) td.className = 'state ' + job.state;
-    tr.appendChild(td);
-  });
-  return tr;
+import { api, forgetToken, onUnauthorized, setToken, token } from './js/api.js';
+import { Stream } from './js/stream.js';
+import { jobsView } from './js/jobs.js';
+import { jobView } from './js/job.js';
+import { robotsView } from './js/robots.js';
+import { clusterView } from './js/cluster.js';
+
+const $ = id => document.getElementById(id);
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i; // a link's text never reaches an API path
+const view = $('view');
+let current = null; // the mounted view: {onEvent(e), resync(), destroy()}
+let generation = 0; // counts unmounts: a view's late errors are dropped once it is gone
+
+// The first page kept the token in localStorage; a token should live only as long as its tab.
+localStorage.removeItem('robogridToken');
+
+// ---- connection status and errors
+
+const CONNECTION = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', 'signed-out': 'signed out' };
+function setConnection(state) {
+  $('connection').textContent = CONNECTION[state];
+  $('connection').className = `conn conn-${state}`;
 }
 
-function render() {
-  const sorted = [...jobs.values()].sort((a, b) => (b.createdAt || '').localeCompare(a.createdAt || '')).slice(0, 50);
-  tbody.replaceChildren(...sorted.map(row));
+function showError(e) {
+  if (e && e.status === 401) return; // the sign-in form says it
+  $('error-text').textContent = e && e.code ? `${e.code}: ${e.message}` : String(e);
+  $('error').hidden = false;
 }
 
-// The API needs a token: given once as #token=… (or asked for), then kept in this browser's storage.
-function token() {
-  const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
-  if (fromLink) {
-    localStorage.setItem('robogridToken', fromLink);
-    history.replaceState(null, '', location.pathname);
+function clearError() {
+  $('error').hidden = true;
+}
+$('error-close').addEventListener('click', clearError);
+
+const stream = new Stream(e => current && current.onEvent(e), setConnection, () => current && current.resync());
+const ctx = { showError, clearError, lastSeq: () => stream.lastSeq };
+
+// ---- the token
+
+/** A link may carry the token as #token=…: take it, then drop it from the address bar (and the history). */
+function takeTokenFromFragment() {
+  const hash = location.hash.slice(1);
+  if (!hash.startsWith('token=')) return false; // routes start with '/'
+  const value = new URLSearchParams(hash).get('token');
+  if (value) setToken(value);
+  history.replaceState(null, '', location.pathname + location.search);
+  return true;
+}
+
+function askForToken(message) {
+  stream.stop();
+  unmount();
+  setConnection('signed-out');
+  $('signout').hidden = true;
+  $('login-error').textContent = message || '';
+  $('login-error').hidden = !message;
+  $('login').hidden = false;
+  $('token-input').focus();
+}
+
+onUnauthorized(error => askForToken(`The token was refused (${error.code}: ${error.message}). Give another one.`));
+
+$('login-form').addEventListener('submit', e => {
+  e.preventDefault();
+  const value = $('token-input').value.trim();
+  $('token-input').value = '';
+  if (!value) return;
+  setToken(value);
+  start();
+});
+
+$('signout').addEventListener('click', () => {
+  forgetToken();
+  askForToken();
+});
+
+/** With a token: checks it once (a wrong one is refused here, visibly), then opens the stream and the view. */
+async function start() {
+  if (!token()) {
+    askForToken();
+    return;
   }
-  let t = localStorage.getItem('robogridToken');
-  if (!t) {
-    t = prompt('RoboGrid API token (scripts/robogrid token create --role viewer --name dashboard)') || '';
-    localStorage.setItem('robogridToken', t);
+  try {
+    await api('GET', '/jobs?limit=1');
+  } catch (e) {
+    if (e.status === 401) return; // askForToken has been called
+    showError(e); // the server may be down: carry on, the stream keeps trying
   }
-  return t;
+  $('login').hidden = true;
+  $('signout').hidden = false;
+  stream.start();
+  route();
 }
 
-async function load() {
-  const answer = await fetch('/api/v1/jobs?limit=50', { headers: { Authorization: 'Bearer ' + token() } });
-  if (answer.status === 401) {
-    localStorage.removeItem('robogridToken');
-    throw new Error('the token was refused; reload the page to give another');
+// ---- routes
+
+function unmount() {
+  if (current) current.destroy();
+  current = null;
+  generation++;
+  view.replaceChildren();
+}
+
+/** What a view may call; its errors stop showing once it is unmounted (a late answer is not the next view's). */
+function viewContext() {
+  const mine = generation;
+  return { ...ctx, showError: e => { if (generation === mine) showError(e); } };
+}
+
+function route() {
+  if (!token()) return;
+  const [name, arg] = (location.hash || '#/jobs').replace(/^#\/?/, '').split('/');
+  unmount();
+  clearError();
+  const active = name === 'robots' || name === 'cluster' ? name : 'jobs';
+  document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.dataset.view === active));
+  if (name === 'jobs' && arg) {
+    if (!JOB_ID.test(arg)) {
+      showError({ code: 'NOT_A_JOB_ID', message: `'${arg}' is not a job id` });
+      return;
+    }
+    current = jobView(view, viewContext(), arg);
+    document.title = `Job ${arg.slice(0, 8)} · RoboGrid`;
+  } else if (name === 'robots') {
+    current = robotsView(view, viewContext());
+    document.title = 'Robots · RoboGrid';
+  } else if (name === 'cluster') {
+    current = clusterView(view, viewContext());
+    document.title = 'Cluster · RoboGrid';
+  } else {
+    current = jobsView(view, viewContext());
+    document.title = 'Jobs · RoboGrid';
   }
-  const page = await answer.json();
-  page.jobs.forEach(j => jobs.set(j.id, j));
-  render();
 }
 
-function onEvent(e) {
-  // grid events (node.joined, node.left) carry no sequence number: they are live only
-  if (e.seq != null) lastSeq = Math.max(lastSeq, e.seq);
-  const li = document.createElement('li');
-  li.textContent = `#${e.seq ?? '-'} ${e.at.slice(11, 23)} ${e.jobId ? e.jobId.slice(0, 8) : ''} ${e.type} ${JSON.stringify(e.data)}`;
-  events.prepend(li);
-  while (events.children.length > 200) events.lastChild.remove();
-  if (e.type === 'job.state' && e.jobId) {
-    const job = jobs.get(e.jobId) || { id: e.jobId, robot: e.data.robot, createdAt: e.at };
-    job.state = e.data.to;
-    job.attempt = e.attempt;
-    jobs.set(e.jobId, job);
-    render();
+window.addEventListener('hashchange', () => {
+  if (takeTokenFromFragment()) {
+    stream.stop(); // a new token: the stream must reconnect with it
+    start();
+  } else {
+    route();
   }
-}
+});
 
-function connect() {
-  const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-  const query = new URLSearchParams({ access_token: token() });
-  if (lastSeq >= 0) query.set('after', lastSeq);
-  const ws = new WebSocket(`${proto}://${location.host}/api/v1/stream?${query}`);
-  ws.onopen = () => { status.textContent = 'live'; };
-  ws.onmessage = m => onEvent(JSON.parse(m.data));
-  ws.onclose = () => { status.textContent = 'reconnecting…'; setTimeout(connect, 1000); };
-}
-
-load().then(connect).catch(err => { status.textContent = 'API unreachable: ' + err; });
+takeTokenFromFragment();
+start();
