@@ -73,8 +73,12 @@ ensure_desktop_tools() {
 # Builds (without tests) when the jar is missing or any source or build file is newer than it.
 ensure_built() {
   prebuilt && return 0
-  if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT/verticles" "$ROOT/cluster" -newer "$JAR" -type f -not -path '*/target/*' -print -quit)" ]; then
+  # main code and build files only (a changed test needs no new node), and the jar is touched after a build: Maven
+  # leaves a jar whose classes did not change as it was, which would otherwise send every start into a build
+  if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT/verticles" "$ROOT/cluster" -newer "$JAR" -type f -not -path '*/target/*' \
+      \( -name pom.xml -o -path '*/src/main/*' \) -print -quit)" ]; then
     say "building ..."
     (cd "$ROOT" && mvn -q -B -DskipTests install) || { say "build failed"; return 1; }
+    touch "$JAR"
   fi
 }
