@@ -54,7 +54,9 @@ public final class NotifierVerticle extends VerticleBase {
   private JobStore jobs;
   private MailClient mail;
   private WebClient http;
-  private boolean scanning, rescan, sending, resend;
+  private boolean scanning, rescan, sending, resend, scanQueued;
+  private long lastScan = System.nanoTime() - 1_000_000_000L;
+  private static final long MIN_SCAN_GAP_MS = 250;
 
   public NotifierVerticle(NotifierOptions options, DatabaseOptions db, Supplier<RobotCatalog> robots, Clock clock) {
     this.options = options;
@@ -96,12 +98,28 @@ public final class NotifierVerticle extends VerticleBase {
     return Future.join(mail == null ? Future.succeededFuture() : mail.close(), pool.close());
   }
 
-  /** Turns new events into notifications; one scan at a time on this node (a wake-up meanwhile scans again after). */
+  /**
+   * Turns new events into notifications; one scan at a time on this node (a wake-up meanwhile scans again after),
+   * and at most one every {@link #MIN_SCAN_GAP_MS}: under load every finished job wakes it, and a scan per job would
+   * cost the grid a transaction per job for nothing.
+   */
   private void scan() {
     if (scanning) {
       rescan = true;
       return;
     }
+    long wait = MIN_SCAN_GAP_MS - (System.nanoTime() - lastScan) / 1_000_000;
+    if (wait > 0) {
+      if (!scanQueued) {
+        scanQueued = true;
+        vertx.setTimer(wait, t -> {
+          scanQueued = false;
+          scan();
+        });
+      }
+      return;
+    }
+    lastScan = System.nanoTime();
     scanning = true;
     store.scan(this::wanted, options.digestAfter(), options.digestWindow(), clock.instant()).onComplete(ar -> {
       scanning = false;
