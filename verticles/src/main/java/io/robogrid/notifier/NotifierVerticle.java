@@ -74,7 +74,10 @@ public final class NotifierVerticle extends VerticleBase {
     if (options.smtp() != null) {
       NotifierOptions.Smtp s = options.smtp();
       MailConfig config = new MailConfig().setHostname(s.host()).setPort(s.port()).setSsl(s.ssl())
-          .setStarttls(StartTLSOptions.valueOf(s.startTls())).setConnectTimeout(10_000);
+          .setStarttls(StartTLSOptions.valueOf(s.startTls())).setConnectTimeout(10_000)
+          // a server silent this long fails the send, before the send's own limit: a mail the server accepts after
+          // the notifier gave up on it would be sent again
+          .setIdleTimeout(20).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
       if (s.user() != null) config.setLogin(LoginOption.REQUIRED).setUsername(s.user()).setPassword(s.password());
       else config.setLogin(LoginOption.DISABLED);
       mail = MailClient.create(vertx, config);
@@ -158,9 +161,11 @@ public final class NotifierVerticle extends VerticleBase {
     }
     sending = true;
     Instant now = clock.instant();
-    store.due(now, now.plusMillis(SEND_TIMEOUT_MS * 2), SEND_BATCH).compose(batch -> {
+    // a lease the database can compare exactly (microseconds, as it stores them)
+    Instant lease = now.plusMillis(SEND_TIMEOUT_MS * 2).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    store.due(now, lease, SEND_BATCH).compose(batch -> {
       List<Future<Void>> all = new ArrayList<>();
-      for (NotificationStore.Notification n : batch) all.add(deliver(n));
+      for (NotificationStore.Notification n : batch) all.add(deliver(n, lease));
       return Future.join(all).map(v -> batch.size());
     }).onComplete(ar -> {
       sending = false;
@@ -173,21 +178,22 @@ public final class NotifierVerticle extends VerticleBase {
   }
 
   /** One send, and its record: sent, or failed with the reason and when it is tried again (or that it is given up). */
-  private Future<Void> deliver(NotificationStore.Notification n) {
+  private Future<Void> deliver(NotificationStore.Notification n, Instant lease) {
     return attempt(n).timeout(SEND_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS).compose(
         v -> {
-          log.atInfo().addKeyValue("job", n.jobId()).log("{} notification {} sent by {} to {}", n.trigger(), n.id(), n.channel(), n.target());
-          return store.sent(n.id(), clock.instant());
+          log.atInfo().addKeyValue("job", n.jobId()).log("{} notification {} sent by {} to {}", n.trigger(), n.id(), n.channel(), NotifyRules.shown(n.target()));
+          return store.sent(n.id(), lease, clock.instant());
         },
         e -> {
-          String why = e.getMessage() == null ? e.toString() : e.getMessage();
+          // an error of the HTTP client may quote the URL: never the whole of it, in the record or the log
+          String why = (e.getMessage() == null ? e.toString() : e.getMessage()).replace(n.target(), NotifyRules.shown(n.target()));
           Instant now = clock.instant();
           long backoff = Math.min(options.maxBackoff().toMillis(), options.retryBackoff().toMillis() << Math.min(20, n.tries()));
           Instant retry = now.plusMillis(backoff);
           boolean giveUp = n.channel().equals("email") && mail == null || retry.isAfter(n.createdAt().plus(options.giveUpAfter()));
           log.atWarn().addKeyValue("job", n.jobId()).log("{} notification {} by {} to {} failed (try {}): {}; {}", n.trigger(), n.id(), n.channel(),
-              n.target(), n.tries() + 1, why, giveUp ? "given up" : "trying again in " + backoff + " ms");
-          return store.failed(n.id(), why, giveUp ? null : retry);
+              NotifyRules.shown(n.target()), n.tries() + 1, why, giveUp ? "given up" : "trying again in " + backoff + " ms");
+          return store.failed(n.id(), lease, why, giveUp ? null : retry);
         });
   }
 
@@ -230,7 +236,7 @@ public final class NotifierVerticle extends VerticleBase {
         .putHeader("X-RoboGrid-Event", body.getString("event")).putHeader("X-RoboGrid-Delivery", Long.toString(n.id()))
         .putHeader("X-RoboGrid-Timestamp", timestamp).putHeader("X-RoboGrid-Signature", "sha256=" + sign(options.webhookSecret(), timestamp, text))
         .sendBuffer(Buffer.buffer(text)).compose(resp -> resp.statusCode() / 100 == 2 ? Future.succeededFuture()
-            : Future.failedFuture(n.target() + " answered " + resp.statusCode()));
+            : Future.failedFuture(NotifyRules.shown(n.target()) + " answered " + resp.statusCode()));
   }
 
   /** HMAC-SHA256 of {@code <timestamp>.<body>} with the webhook secret, in hex. */

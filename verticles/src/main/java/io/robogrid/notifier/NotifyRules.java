@@ -35,11 +35,26 @@ public record NotifyRules(Map<Trigger, Targets> rules) {
 
   /** Where one trigger's notifications go. */
   public record Targets(List<String> email, List<String> webhook) {
+    /** As shown to API callers: webhook URLs cut to their host ({@link #shown}). */
     public JsonObject toJson() {
       JsonObject j = new JsonObject();
       if (!email.isEmpty()) j.put("email", new JsonArray(email));
-      if (!webhook.isEmpty()) j.put("webhook", new JsonArray(webhook));
+      if (!webhook.isEmpty()) j.put("webhook", new JsonArray(webhook.stream().map(NotifyRules::shown).toList()));
       return j;
+    }
+  }
+
+  /**
+   * A webhook URL as logs, errors and the API show it: {@code https://chat.example/…}. Chat tools put their secret in
+   * the path of a webhook URL, so the whole URL is a credential; an email address is shown as it is.
+   */
+  public static String shown(String target) {
+    if (target == null || target.contains("@") && !target.contains("://")) return target;
+    try {
+      URI u = new URI(target);
+      return u.getScheme() + "://" + u.getRawAuthority().replaceAll("^.*@", "") + "/…";
+    } catch (Exception e) {
+      return "(a webhook URL)";
     }
   }
 

@@ -25,8 +25,6 @@ public final class NotificationStore {
   public static final String SENT = "SENT";
   public static final String FAILED = "FAILED";
   public static final String HELD = "HELD";
-  /** Events this far behind the cursor are looked at again: an event can commit after one with a higher number. */
-  private static final int RESCAN = 500;
   private static final int BATCH = 500;
   private static final String COLUMNS = "id, event_seq, job_id, robot, trigger, channel, target, state, tries, next_at, last_error, digest_id, data,"
       + " created_at, sent_at";
@@ -55,7 +53,7 @@ public final class NotificationStore {
 
     public JsonObject toJson() {
       JsonObject j = new JsonObject().put("id", id).put("jobId", jobId == null ? null : jobId.toString()).put("robot", robot)
-          .put("trigger", trigger).put("channel", channel).put("target", target).put("state", state).put("tries", tries)
+          .put("trigger", trigger).put("channel", channel).put("target", io.robogrid.notifier.NotifyRules.shown(target)).put("state", state).put("tries", tries)
           .put("createdAt", JobRecord.str(createdAt)).put("nextAt", JobRecord.str(nextAt)).put("sentAt", JobRecord.str(sentAt));
       if (lastError != null) j.put("lastError", lastError);
       if (digestId != null) j.put("digestId", digestId);
@@ -72,27 +70,37 @@ public final class NotificationStore {
    * @return how many notifications were made
    */
   public Future<Integer> scan(Function<Event, List<Wanted>> wanted, int digestAfter, Duration window, Instant now) {
-    return pool.withTransaction(conn -> conn.query("SELECT last_seq, since_seq FROM notifier_cursor WHERE id = 1 FOR UPDATE").execute().compose(cur -> {
-      Row c = cur.iterator().next();
-      long last = c.getLong("last_seq"), since = c.getLong("since_seq");
-      return conn.preparedQuery("SELECT e.seq, e.job_id, e.attempt, e.at, e.data, j.robot FROM events e JOIN jobs j ON j.id = e.job_id"
-              + " WHERE e.seq > $1 AND e.type = 'job.state' AND e.data->>'to' IN ('FAILED', 'SUCCEEDED', 'WAITING_APPROVAL')"
-              + " AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event_seq = e.seq) ORDER BY e.seq LIMIT " + BATCH)
-          .execute(Tuple.of(Math.max(since, last - RESCAN))).compose(rows -> {
-            List<Event> events = new ArrayList<>();
-            for (Row r : rows) {
-              events.add(new Event(r.getLong("seq"), r.getUUID("job_id"), r.getString("robot"), r.getInteger("attempt") == null ? 0 : r.getInteger("attempt"),
-                  JobRecord.instant(r, "at"), (JsonObject) r.getValue("data")));
-            }
-            Future<Integer> made = Future.succeededFuture(0);
-            for (Event e : events) {
-              for (Wanted w : wanted.apply(e)) made = made.compose(n -> make(conn, e, w, digestAfter, window, now).map(k -> n + k));
-            }
-            return made.compose(n -> conn.preparedQuery("UPDATE notifier_cursor SET last_seq = greatest(last_seq, CASE WHEN $1 THEN $2"
-                    + " ELSE (SELECT coalesce(max(seq), 0) FROM events) END) WHERE id = 1")
-                .execute(Tuple.of(events.size() == BATCH, events.isEmpty() ? 0 : events.get(events.size() - 1).seq())).map(n));
-          });
-    }));
+    return pool.withTransaction(conn -> conn.query("SELECT last_seq, snapshot, since_seq FROM notifier_cursor WHERE id = 1 FOR UPDATE").execute()
+        .compose(cur -> conn.query("SELECT pg_current_snapshot()::text AS snap, (SELECT coalesce(max(seq), 0) FROM events) AS top").execute()
+            .compose(at -> {
+              Row c = cur.iterator().next(), a = at.iterator().next();
+              long last = c.getLong("last_seq"), since = c.getLong("since_seq"), top = a.getLong("top");
+              String previous = c.getString("snapshot"), snapshot = a.getString("snap");
+              // the events after the last one read, and those the last scan's snapshot could not see yet (their
+              // transaction was still open then, though their seq may be lower)
+              return conn.preparedQuery("SELECT e.seq, e.job_id, e.attempt, e.at, e.data, j.robot FROM events e JOIN jobs j ON j.id = e.job_id"
+                      + " WHERE e.seq IN (SELECT seq FROM events WHERE seq > $1 AND seq <= $2 UNION SELECT seq FROM events WHERE $3::text IS NOT NULL"
+                      + " AND xid >= pg_snapshot_xmin($3::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $3::pg_snapshot) AND seq > $4 AND seq <= $2)"
+                      + " AND e.type = 'job.state' AND e.data->>'to' IN ('FAILED', 'SUCCEEDED', 'WAITING_APPROVAL')"
+                      + " AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event_seq = e.seq) ORDER BY e.seq LIMIT " + BATCH)
+                  .execute(Tuple.of(last, top, previous, since)).compose(rows -> {
+                    List<Event> events = new ArrayList<>();
+                    for (Row r : rows) {
+                      events.add(new Event(r.getLong("seq"), r.getUUID("job_id"), r.getString("robot"),
+                          r.getInteger("attempt") == null ? 0 : r.getInteger("attempt"), JobRecord.instant(r, "at"), (JsonObject) r.getValue("data")));
+                    }
+                    Future<Integer> made = Future.succeededFuture(0);
+                    for (Event e : events) {
+                      for (Wanted w : wanted.apply(e)) made = made.compose(n -> make(conn, e, w, digestAfter, window, now).map(k -> n + k));
+                    }
+                    // a full batch leaves the rest for the next scan: the cursor moves only as far as was read, and
+                    // keeps the older snapshot, whose unseen events are not all read yet
+                    boolean full = events.size() == BATCH;
+                    long to = full ? Math.max(last, events.get(events.size() - 1).seq()) : top;
+                    return made.compose(n -> conn.preparedQuery("UPDATE notifier_cursor SET last_seq = $1, snapshot = $2 WHERE id = 1")
+                        .execute(Tuple.of(to, full ? previous : snapshot)).map(n));
+                  });
+            })));
   }
 
   private static Future<Integer> make(SqlConnection conn, Event e, Wanted w, int digestAfter, Duration window, Instant now) {
@@ -113,7 +121,7 @@ public final class NotificationStore {
   /** The digest still collecting for the robot and target, or a new one sent {@code window} from now. */
   private static Future<Long> openDigest(SqlConnection conn, Event e, Wanted w, Duration window, Instant now) {
     return conn.preparedQuery("SELECT id FROM notifications WHERE trigger = 'digest' AND robot IS NOT DISTINCT FROM $1 AND channel = $2"
-            + " AND target = $3 AND state = 'PENDING' AND tries = 0 ORDER BY id DESC LIMIT 1").execute(Tuple.of(e.robot(), w.channel(), w.target()))
+            + " AND target = $3 AND state = 'PENDING' AND tries = 0 ORDER BY id DESC LIMIT 1 FOR UPDATE").execute(Tuple.of(e.robot(), w.channel(), w.target()))
         .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture(rows.iterator().next().getLong("id"))
             : conn.preparedQuery("INSERT INTO notifications (robot, trigger, channel, target, state, next_at, data, created_at)"
                     + " VALUES ($1, 'digest', $2, $3, 'PENDING', $4, $5, $6) RETURNING id")
@@ -130,16 +138,21 @@ public final class NotificationStore {
         .execute(Tuple.of(JobRecord.odt(now), JobRecord.odt(leaseUntil), limit)).map(NotificationStore::all);
   }
 
-  public Future<Void> sent(long id, Instant now) {
-    return pool.preparedQuery("UPDATE notifications SET state = 'SENT', sent_at = $2, tries = tries + 1, lease_until = NULL WHERE id = $1")
-        .execute(Tuple.of(id, JobRecord.odt(now))).mapEmpty();
+  /**
+   * Records a send that went out. Like {@link #failed}, fenced by the lease it was sent under: a sender that overran
+   * its lease (another notifier may be sending the same notification now) does not overwrite what that one records.
+   */
+  public Future<Void> sent(long id, Instant lease, Instant now) {
+    return pool.preparedQuery("UPDATE notifications SET state = 'SENT', sent_at = $3, tries = tries + 1, lease_until = NULL"
+            + " WHERE id = $1 AND state = 'SENDING' AND lease_until = $2")
+        .execute(Tuple.of(id, JobRecord.odt(lease), JobRecord.odt(now))).mapEmpty();
   }
 
   /** Records a failed send: tried again at {@code retryAt}, or given up for good when that is null. */
-  public Future<Void> failed(long id, String error, Instant retryAt) {
-    return pool.preparedQuery("UPDATE notifications SET state = $2, tries = tries + 1, last_error = $3, next_at = coalesce($4, next_at),"
-            + " lease_until = NULL WHERE id = $1")
-        .execute(Tuple.of(id, retryAt == null ? FAILED : PENDING, error, JobRecord.odt(retryAt))).mapEmpty();
+  public Future<Void> failed(long id, Instant lease, String error, Instant retryAt) {
+    return pool.preparedQuery("UPDATE notifications SET state = $3, tries = tries + 1, last_error = $4, next_at = coalesce($5, next_at),"
+            + " lease_until = NULL WHERE id = $1 AND state = 'SENDING' AND lease_until = $2")
+        .execute(Tuple.of(id, JobRecord.odt(lease), retryAt == null ? FAILED : PENDING, error, JobRecord.odt(retryAt))).mapEmpty();
   }
 
   /** The failures a digest stands for: {@code {jobId, data}} in order. */

@@ -163,6 +163,7 @@ class NotifierTest {
     assertEquals(2, record.getInteger("tries"));
     assertTrue(record.getString("lastError").contains("answered 500"), record.encode());
     assertEquals("webhook", record.getString("channel"));
+    assertEquals("http://127.0.0.1:" + receiver.actualPort() + "/…", record.getString("target"), "the URL is not shown whole");
   }
 
   private static JsonObject awaitRecord(TestGrid grid, String job, String state) throws InterruptedException {
@@ -225,9 +226,9 @@ class NotifierTest {
     GreenMail mail = startSmtp(freePort());
     TestGrid grid = TestGrid.start(vertx, failingRobot("noisy", mailTo("onFailure", "ops@example.com")), 4);
     // two notifiers, as on two nodes: still one mail per notification
-    NotifierOptions digestEvery3s = options(mail.getSmtp().getPort(), new JsonObject().put("digestAfter", 2).put("digestWindow", "3s"));
-    deployNotifier(vertx, grid, digestEvery3s);
-    deployNotifier(vertx, grid, digestEvery3s);
+    NotifierOptions digestEvery5s = options(mail.getSmtp().getPort(), new JsonObject().put("digestAfter", 2).put("digestWindow", "5s"));
+    deployNotifier(vertx, grid, digestEvery5s);
+    deployNotifier(vertx, grid, digestEvery5s);
     List<String> jobs = new ArrayList<>();
     for (int i = 0; i < 5; i++) jobs.add(grid.submit(new JsonObject().put("robot", "noisy")).getString("id"));
     for (String j : jobs) grid.awaitState(j, WITHIN, "FAILED");
