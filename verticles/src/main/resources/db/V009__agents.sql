@@ -22,7 +22,8 @@ CREATE TABLE agent_work (
 );
 CREATE INDEX agent_work_open    ON agent_work (capability, offered_at) WHERE state = 'OPEN';
 CREATE INDEX agent_work_claimed ON agent_work (expires_at) WHERE state = 'CLAIMED';
-CREATE INDEX agent_work_handout ON agent_work (job_id, step, handout);
+-- a hand-out number names one piece of work: what a report is matched on
+CREATE UNIQUE INDEX agent_work_handout ON agent_work (job_id, step, handout) WHERE handout > 0;
 
 -- The agents that asked for work or sent a heartbeat: what the cluster status shows.
 CREATE TABLE agents (

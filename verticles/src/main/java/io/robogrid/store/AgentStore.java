@@ -68,10 +68,15 @@ public final class AgentStore {
    * for the work). Offering the same try again changes nothing.
    */
   public Future<Boolean> offer(Key k, String capability, JsonObject parameters, String node, Instant now) {
-    return pool.preparedQuery("INSERT INTO agent_work (job_id, job_attempt, step, try, capability, parameters, node, state, offered_at)"
+    // an earlier try's work (or an earlier attempt's) still out is withdrawn in the same statement: whatever became of
+    // the message that should have withdrawn it, only the newest try of a step can be handed out
+    return pool.preparedQuery("WITH replaced AS (UPDATE agent_work SET state = 'WITHDRAWN', finished_at = $8, outcome = $9"
+            + " WHERE job_id = $1 AND step = $3 AND state IN ('OPEN', 'CLAIMED') AND (job_attempt, try) < ($2, $4) RETURNING id)"
+            + " INSERT INTO agent_work (job_id, job_attempt, step, try, capability, parameters, node, state, offered_at)"
             + " SELECT $1, $2, $3, $4, $5, $6, $7, 'OPEN', $8 FROM jobs j WHERE j.id = $1 AND j.attempt = $2 AND j.state = 'RUNNING'"
             + " ON CONFLICT (job_id, job_attempt, step, try) DO NOTHING RETURNING id")
-        .execute(Tuple.of(k.jobId, k.jobAttempt, k.step, k.tryNo, capability, parameters).addValue(node).addValue(JobRecord.odt(now)))
+        .execute(Tuple.of(k.jobId, k.jobAttempt, k.step, k.tryNo, capability, parameters).addValue(node).addValue(JobRecord.odt(now))
+            .addValue(new JsonObject().put("withdrawn", "a newer try of the step replaced it")))
         .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture(true) : find(k).map(w -> w != null));
   }
 
@@ -96,7 +101,10 @@ public final class AgentStore {
             + " handout = (SELECT max(o.handout) + 1 FROM agent_work o WHERE o.job_id = w.job_id AND o.step = w.step)"
             + " WHERE w.id = (SELECT w.id FROM agent_work w WHERE w.state = 'OPEN' AND w.capability = ANY($2) AND " + LIVE
             + " ORDER BY w.offered_at, w.id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
-        .execute(Tuple.of(agent, capabilities.toArray(String[]::new), JobRecord.odt(now), JobRecord.odt(expires))).map(AgentStore::first);
+        .execute(Tuple.of(agent, capabilities.toArray(String[]::new), JobRecord.odt(now), JobRecord.odt(expires))).map(AgentStore::first)
+        // two claims numbering hand-outs of one step at once (possible only while an older try is still out): one
+        // loses on the unique index and finds nothing this time; the waiting request looks again
+        .recover(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState()) ? Future.succeededFuture(null) : Future.failedFuture(e));
   }
 
   /** Gives a claim back untouched (its answer never reached the agent): the work is open again at once. */
@@ -105,10 +113,23 @@ public final class AgentStore {
         .execute(Tuple.of(w.id, w.handout)).mapEmpty();
   }
 
-  /** Keeps every claim of {@code agent} until {@code expires}; returns them. */
-  public Future<List<Work>> keepAlive(String agent, Instant expires) {
-    return pool.preparedQuery("UPDATE agent_work w SET expires_at = $2 WHERE agent = $1 AND state = 'CLAIMED' AND " + LIVE + " RETURNING " + COLUMNS)
-        .execute(Tuple.of(agent, JobRecord.odt(expires))).map(AgentStore::all);
+  /** A claim as an agent names it: the job, the step and the hand-out number. */
+  public record Held(UUID jobId, String step, int attempt) {}
+
+  /**
+   * Keeps claims of {@code agent} until {@code expires}: those it names, or all of them when {@code only} is null.
+   * Naming them lets an agent that restarted under the same id leave the claims of its former life to lapse.
+   * Returns the claims kept.
+   */
+  public Future<List<Work>> keepAlive(String agent, Instant expires, List<Held> only) {
+    String which = only == null ? "" : " AND (job_id, step, handout) IN (SELECT * FROM unnest($3::uuid[], $4::text[], $5::int[]))";
+    Tuple args = Tuple.of(agent, JobRecord.odt(expires));
+    if (only != null) {
+      args.addArrayOfUUID(only.stream().map(Held::jobId).toArray(UUID[]::new)).addArrayOfString(only.stream().map(Held::step).toArray(String[]::new))
+          .addArrayOfInteger(only.stream().map(Held::attempt).toArray(Integer[]::new));
+    }
+    return pool.preparedQuery("UPDATE agent_work w SET expires_at = $2 WHERE agent = $1 AND state = 'CLAIMED' AND " + LIVE + which + " RETURNING " + COLUMNS)
+        .execute(args).map(AgentStore::all);
   }
 
   /**
@@ -162,11 +183,15 @@ public final class AgentStore {
         .execute(Tuple.of(JobRecord.odt(now))).map(AgentStore::all);
   }
 
-  /** Withdraws open and claimed work whose attempt ended without withdrawing it (its runner died); returns how many. */
+  /**
+   * Withdraws open and claimed work nobody waits for: its attempt ended without withdrawing it (its runner died), or a
+   * newer try of the step replaced it. Returns how many.
+   */
   public Future<Integer> withdrawOrphans(Instant now) {
     return pool.preparedQuery("UPDATE agent_work w SET state = 'WITHDRAWN', finished_at = $1, outcome = $2"
-            + " WHERE state IN ('OPEN', 'CLAIMED') AND NOT " + LIVE)
-        .execute(Tuple.of(JobRecord.odt(now), new JsonObject().put("withdrawn", "the job attempt that offered it is no longer running")))
+            + " WHERE state IN ('OPEN', 'CLAIMED') AND (NOT " + LIVE + " OR EXISTS (SELECT 1 FROM agent_work n WHERE n.job_id = w.job_id"
+            + " AND n.step = w.step AND (n.job_attempt, n.try) > (w.job_attempt, w.try)))")
+        .execute(Tuple.of(JobRecord.odt(now), new JsonObject().put("withdrawn", "the job attempt that offered it is no longer running, or a newer try replaced it")))
         .map(RowSet::rowCount);
   }
 

@@ -36,6 +36,14 @@ final class AgentsApi {
   private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
   private static final Set<String> TYPES = Set.of("progress", "log", "result", "error");
   private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error");
+  /**
+   * The classes an agent may give its error: what says something about the work. Those the grid keeps for itself
+   * (a lost node, a cancel, a timeout, a rejection…) would tell a false story.
+   */
+  static final Set<ErrorClass> AGENT_CLASSES = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(ErrorClass.AGENT_ERROR,
+      ErrorClass.ELEMENT_NOT_FOUND, ErrorClass.PAGE_TIMEOUT, ErrorClass.RATE_LIMITED, ErrorClass.HTTP_5XX, ErrorClass.CONNECTION_FAILED,
+      ErrorClass.WINDOW_NOT_FOUND, ErrorClass.DESKTOP_ERROR, ErrorClass.UNKNOWN, ErrorClass.ACCESS_DENIED, ErrorClass.SITE_DOWN,
+      ErrorClass.UNEXPECTED_STATUS, ErrorClass.INVALID_COORDINATES, ErrorClass.LAUNCH_FAILED, ErrorClass.FAILED));
 
   private final Vertx vertx;
   private final AgentStore store;
@@ -146,7 +154,7 @@ final class AgentsApi {
   /** Gives the claimed work to the agent, or back to the store when the agent is gone. */
   private void handOut(Waiter w, AgentStore.Work work) {
     if (w.done || w.ctx.response().closed()) {
-      store.release(work);
+      release(work);
       end(w, false);
       return;
     }
@@ -154,12 +162,18 @@ final class AgentsApi {
     JsonObject body = work.forAgent().put("heartbeatTimeoutMs", options.heartbeatTimeout().toMillis());
     w.ctx.response().putHeader("content-type", "application/json").end(body.encode()).onComplete(ar -> {
       if (ar.failed()) {
-        store.release(work);
+        release(work);
         return;
       }
       vertx.eventBus().send(RunnerAddresses.agent(work.node()), work.key().toJson().put("type", "claimed").put("agent", w.agent)
           .put("attempt", work.handout()));
     });
+  }
+
+  /** Gives work whose answer never reached its agent back at once, and wakes the agents waiting for such work. */
+  private void release(AgentStore.Work work) {
+    store.release(work).onSuccess(v -> vertx.eventBus().publish(CoordinatorAddresses.AGENT_WORK_OPEN,
+        new JsonObject().put("capability", work.capability())));
   }
 
   /** Ends a request's wait; {@code empty}: it is answered 204, there being no work (unless the agent went away). */
@@ -171,18 +185,49 @@ final class AgentsApi {
     if (empty && !w.ctx.response().closed() && !w.ctx.response().ended()) w.ctx.response().setStatusCode(204).end();
   }
 
+  /**
+   * Keeps the agent's claims: those listed in {@code {"claims": [{"jobId", "step", "attempt"}]}}, or all it holds
+   * without a body. Listing them is what an agent that may restart under the same id should do: a claim of its
+   * former life is then not kept alive by the new one.
+   */
   private Future<JsonObject> heartbeat(RoutingContext ctx) {
     String agent = agentId(ctx);
     String text = ctx.body().asString();
-    if (text != null && !text.isBlank()) JobsApi.only(JobsApi.body(ctx));
+    List<AgentStore.Held> only = null;
+    if (text != null && !text.isBlank()) {
+      JsonObject body = JobsApi.only(JobsApi.body(ctx), "claims");
+      if (body.getValue("claims") != null) only = held(body.getValue("claims"));
+    }
     Instant now = clock.instant();
-    return store.seen(agent, List.of(), JobsApi.caller(ctx), now).compose(v -> store.keepAlive(agent, now.plus(options.heartbeatTimeout())))
+    List<AgentStore.Held> listed = only;
+    return store.seen(agent, List.of(), JobsApi.caller(ctx), now).compose(v -> store.keepAlive(agent, now.plus(options.heartbeatTimeout()), listed))
         .map(claims -> {
           JsonArray held = new JsonArray();
           claims.forEach(c -> held.add(new JsonObject().put("jobId", c.key().jobId().toString()).put("step", c.key().step())
               .put("attempt", c.handout()).put("claimExpiresAt", String.valueOf(c.expiresAt()))));
           return new JsonObject().put("agent", agent).put("claims", held).put("heartbeatTimeoutMs", options.heartbeatTimeout().toMillis());
         });
+  }
+
+  private static List<AgentStore.Held> held(Object claims) {
+    if (!(claims instanceof JsonArray list)) throw RoboGridException.invalidRequest("claims: must be a list of {\"jobId\", \"step\", \"attempt\"}");
+    List<AgentStore.Held> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Object o = list.getValue(i);
+      UUID job = null;
+      if (o instanceof JsonObject c && c.getValue("jobId") instanceof String id) {
+        try {
+          job = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+          // reported below
+        }
+      }
+      if (job == null || !(((JsonObject) o).getValue("step") instanceof String step) || !(((JsonObject) o).getValue("attempt") instanceof Integer attempt)) {
+        throw RoboGridException.invalidRequest("claims[" + i + "]: must be {\"jobId\", \"step\", \"attempt\"} as the work was handed out");
+      }
+      out.add(new AgentStore.Held(job, step, attempt));
+    }
+    return out;
   }
 
   /**
@@ -208,8 +253,8 @@ final class AgentsApi {
       throw RoboGridException.invalidRequest("level: only a log report has one: debug, info, warn or error");
     }
     Object errorClass = body.getValue("errorClass");
-    if (errorClass != null && !("error".equals(type) && errorClass instanceof String c && ErrorClass.fromName(c) != null)) {
-      throw RoboGridException.invalidRequest("errorClass: only an error report has one, a known error class (default AGENT_ERROR)");
+    if (errorClass != null && !("error".equals(type) && errorClass instanceof String c && AGENT_CLASSES.contains(ErrorClass.fromName(c)))) {
+      throw RoboGridException.invalidRequest("errorClass: only an error report has one, one of " + AGENT_CLASSES + " (default AGENT_ERROR)");
     }
     JsonObject outcome = body.copy();
     outcome.remove("step");

@@ -41,7 +41,7 @@ public final class TestGrid {
   /** The grid's admin token: every request of {@link #call} carries it. */
   public static final String ADMIN_TOKEN = "rgt_test-admin-token";
   /** How long an agent's claim lasts without a heartbeat: short, so that a lost claim is seen quickly. */
-  public static final Duration AGENT_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration AGENT_TIMEOUT = Duration.ofSeconds(3);
   public final Vertx vertx;
   public final int port;
   public final WebClient http;

@@ -87,7 +87,7 @@ public final class AgentStep implements StepExecutor {
     }
   }
 
-  /** Reads the stored state of the work: a result whose message was lost still ends the step; vanished work is offered again. */
+  /** Reads the stored state of the work: a result whose message was lost still ends the step, and so does a withdrawal. */
   private void check(Vertx vertx, AgentStore.Key key, StepContext ctx, Promise<JsonObject> done) {
     vertx.eventBus().<JsonObject>request(CoordinatorAddresses.AGENT_CHECK, key.toJson(), REQUEST).onSuccess(reply -> {
       JsonObject w = reply.body();
