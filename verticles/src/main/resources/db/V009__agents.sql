@@ -13,6 +13,7 @@ CREATE TABLE agent_work (
   state        text NOT NULL,                  -- OPEN, CLAIMED, DONE, WITHDRAWN
   handout      integer NOT NULL DEFAULT 0,     -- +1 at every hand-out of this job's step; 0 while never handed out
   agent        text,                           -- who holds (or last held) the claim
+  claim_token  text,                           -- the name of the API token it claimed with: only that token may report
   offered_at   timestamptz NOT NULL,
   claimed_at   timestamptz,
   expires_at   timestamptz,                    -- a claim not kept alive until then is lost and the work offered again

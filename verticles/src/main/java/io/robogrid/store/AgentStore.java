@@ -96,12 +96,12 @@ public final class AgentStore {
    * Hands the oldest open work for one of {@code capabilities} to {@code agent}, or null when there is none. Work whose
    * attempt is no longer running is skipped, and rows other agents are claiming are passed over, not waited for.
    */
-  public Future<Work> claim(String agent, List<String> capabilities, Instant now, Instant expires) {
-    return pool.preparedQuery("UPDATE agent_work w SET state = 'CLAIMED', agent = $1, claimed_at = $3, expires_at = $4,"
+  public Future<Work> claim(String agent, String token, List<String> capabilities, Instant now, Instant expires) {
+    return pool.preparedQuery("UPDATE agent_work w SET state = 'CLAIMED', agent = $1, claimed_at = $3, expires_at = $4, claim_token = $5,"
             + " handout = (SELECT max(o.handout) + 1 FROM agent_work o WHERE o.job_id = w.job_id AND o.step = w.step)"
             + " WHERE w.id = (SELECT w.id FROM agent_work w WHERE w.state = 'OPEN' AND w.capability = ANY($2) AND " + LIVE
             + " ORDER BY w.offered_at, w.id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
-        .execute(Tuple.of(agent, capabilities.toArray(String[]::new), JobRecord.odt(now), JobRecord.odt(expires))).map(AgentStore::first)
+        .execute(Tuple.of(agent, capabilities.toArray(String[]::new), JobRecord.odt(now), JobRecord.odt(expires), token)).map(AgentStore::first)
         // two claims numbering hand-outs of one step at once (possible only while an older try is still out): one
         // loses on the unique index and finds nothing this time; the waiting request looks again
         .recover(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState()) ? Future.succeededFuture(null) : Future.failedFuture(e));
@@ -138,19 +138,19 @@ public final class AgentStore {
    * STALE_ATTEMPT when that hand-out is no longer the agent's to report on, saying why; the same final report sent
    * twice is accepted again (an agent may resend what it could not see arrive).
    */
-  public Future<Work> report(UUID jobId, String step, int handout, JsonObject outcome, Instant now, Instant expires) {
+  public Future<Work> report(UUID jobId, String step, int handout, JsonObject outcome, String token, Instant now, Instant expires) {
     boolean ends = "result".equals(outcome.getString("type")) || "error".equals(outcome.getString("type"));
     String set = ends ? "state = 'DONE', finished_at = $4, outcome = $5" : "expires_at = greatest(expires_at, $4)";
-    Tuple args = Tuple.of(jobId, step, handout, JobRecord.odt(ends ? now : expires));
+    Tuple args = Tuple.of(jobId, step, handout, JobRecord.odt(ends ? now : expires), token);
     if (ends) args.addValue(outcome);
-    return pool.preparedQuery("UPDATE agent_work w SET " + set + " WHERE job_id = $1 AND step = $2 AND handout = $3 AND state = 'CLAIMED' AND "
-            + LIVE + " RETURNING " + COLUMNS).execute(args)
-        .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture(first(rows)) : refused(jobId, step, handout, outcome));
+    return pool.preparedQuery("UPDATE agent_work w SET " + set.replace("$5", "$6") + " WHERE job_id = $1 AND step = $2 AND handout = $3"
+            + " AND state = 'CLAIMED' AND claim_token IS NOT DISTINCT FROM $5 AND " + LIVE + " RETURNING " + COLUMNS).execute(args)
+        .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture(first(rows)) : refused(jobId, step, handout, outcome, token));
   }
 
   /** Why a report was not taken (or the earlier copy of a repeated final report). */
-  private Future<Work> refused(UUID jobId, String step, int handout, JsonObject outcome) {
-    return pool.preparedQuery("SELECT " + COLUMNS + ", " + LIVE + " AS live FROM agent_work w WHERE job_id = $1 AND step = $2"
+  private Future<Work> refused(UUID jobId, String step, int handout, JsonObject outcome, String token) {
+    return pool.preparedQuery("SELECT " + COLUMNS + ", w.claim_token, " + LIVE + " AS live FROM agent_work w WHERE job_id = $1 AND step = $2"
             + " ORDER BY handout DESC, id DESC LIMIT 1").execute(Tuple.of(jobId, step)).compose(rows -> {
           if (rows.rowCount() == 0) {
             return Future.failedFuture(new RoboGridException(ErrorCode.NOT_FOUND, "job " + jobId + " has no agent work for step '" + step + "'"));
@@ -162,6 +162,9 @@ public final class AgentStore {
             return Future.failedFuture(new RoboGridException(ErrorCode.NOT_FOUND, "step '" + step + "' of job " + jobId + " was never handed out as attempt " + handout));
           }
           if (w.handout > handout) return stale(what + " is no longer yours: it was handed out again as attempt " + w.handout);
+          if (!java.util.Objects.equals(row.getString("claim_token"), token)) {
+            return Future.failedFuture(new RoboGridException(ErrorCode.FORBIDDEN, what + " was not handed out to this token"));
+          }
           if (DONE.equals(w.state) && w.outcome != null && w.outcome.equals(outcome)) return Future.succeededFuture(w);
           return switch (w.state) {
             case OPEN -> stale("the claim on " + what + " was lost (no heartbeat in time); the work is offered again");

@@ -133,7 +133,7 @@ final class AgentsApi {
     }
     w.looking = true;
     Instant now = clock.instant();
-    store.claim(w.agent, w.capabilities, now, now.plus(options.heartbeatTimeout())).onComplete(ar -> {
+    store.claim(w.agent, JobsApi.caller(w.ctx), w.capabilities, now, now.plus(options.heartbeatTimeout())).onComplete(ar -> {
       w.looking = false;
       if (ar.failed()) {
         end(w, false);
@@ -261,7 +261,7 @@ final class AgentsApi {
     outcome.remove("attempt");
     if ("result".equals(type) && output == null) outcome.put("output", new JsonObject());
     Instant now = clock.instant();
-    return store.report(job, step, attempt, outcome, now, now.plus(options.heartbeatTimeout())).map(work -> {
+    return store.report(job, step, attempt, outcome, JobsApi.caller(ctx), now, now.plus(options.heartbeatTimeout())).map(work -> {
       vertx.eventBus().send(RunnerAddresses.agent(work.node()), work.key().toJson().mergeIn(outcome).put("agent", work.agent()).put("attempt", attempt));
       return new JsonObject().put("accepted", true).put("jobId", job.toString()).put("step", step).put("attempt", attempt)
           .put("state", work.state());

@@ -228,6 +228,9 @@ class AgentsTest {
     assertEquals(200, report(grid, token, job, new JsonObject().put("type", "log").put("step", "s").put("attempt", 1)
         .put("level", "warn").put("message", "slow ERP")).statusCode());
     JsonObject result = new JsonObject().put("type", "result").put("step", "s").put("attempt", 1).put("output", new JsonObject().put("ok", true));
+    HttpResponse<Buffer> stranger = report(grid, grid.token("other-agents", "agent"), job, result);
+    assertEquals(403, stranger.statusCode(), "another token's agent cannot report on this claim: " + stranger.bodyAsString());
+    assertEquals("attempt 1 of step 's' was not handed out to this token", stranger.bodyAsJsonObject().getJsonObject("error").getString("message"));
     assertEquals(200, report(grid, token, job, result).statusCode());
     assertEquals(200, report(grid, token, job, result).statusCode(), "the same result again is accepted (the agent may not have seen the answer)");
     HttpResponse<Buffer> other = report(grid, token, job, result.copy().put("output", new JsonObject().put("ok", false)));
