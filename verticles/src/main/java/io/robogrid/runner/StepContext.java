@@ -17,10 +17,13 @@ import java.util.UUID;
  * @param budget the attempt's bound on executions ({@code maxSteps}): a step that acts more than once spends from it
  * @param resolver resolves the placeholders of parameters the step runs besides its own (a login sub-flow's steps)
  * @param desktops the desktops the job holds, by name (empty when it leased none)
+ * @param redact takes the values of the secrets the attempt used out of JSON that leaves the runner other than through
+ *     its reports (which are redacted anyway): what an agent step hands to an agent
  */
 public record StepContext(Vertx vertx, UUID jobId, int attempt, String stepId, String type, int tries, JsonObject with,
                           Cancellation cancellation, StepLog log, BrowserJob browser, Artifacts artifacts, StepBudget budget,
-                          java.util.function.UnaryOperator<JsonObject> resolver, java.util.Map<String, DesktopJob> desktops) {
+                          java.util.function.UnaryOperator<JsonObject> resolver, java.util.Map<String, DesktopJob> desktops,
+                          java.util.function.UnaryOperator<JsonObject> redact) {
 
   /** The name of a file kept because this try failed ({@code <step>-attempt<n>-try<k>-failure.<extension>}). */
   public String failureArtifact(String extension) {

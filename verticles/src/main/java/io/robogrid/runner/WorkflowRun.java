@@ -67,6 +67,7 @@ public final class WorkflowRun {
   private BrowserJob browser;
   private Map<String, DesktopJob> desktops = Map.of();
   private SecretResolver secrets;
+  private java.util.function.UnaryOperator<JsonObject> redaction = java.util.function.UnaryOperator.identity();
 
   /** Resolves {@code ${secret:name}} for a step, at the moment the step starts (decrypting and auditing it). */
   @FunctionalInterface
@@ -98,6 +99,12 @@ public final class WorkflowRun {
   }
 
   /** Lets the run's steps use {@code ${secret:name}}. Call before {@link #start()}. */
+  /** What takes the secrets the attempt used out of JSON a step sends elsewhere (see {@link StepContext#redact()}). */
+  public WorkflowRun withRedaction(java.util.function.UnaryOperator<JsonObject> redaction) {
+    this.redaction = redaction;
+    return this;
+  }
+
   public WorkflowRun withSecrets(SecretResolver secrets) {
     this.secrets = secrets;
     return this;
@@ -190,7 +197,7 @@ public final class WorkflowRun {
       StepContext ctx = new StepContext(vertx, jobId, attempt, spec.id(), spec.type(), n, with, stepCancel,
           (level, message) -> listener.stepLog(spec.id(), level, message), browser,
           (name, contentType, data) -> listener.artifact(spec.id(), name, contentType, data), budget,
-          other -> new Interpolator(input, Map.of(), stepSchemes).resolve(other), desktops);
+          other -> new Interpolator(input, Map.of(), stepSchemes).resolve(other), desktops, redaction);
       executor.execute(ctx).onComplete(ar -> {
         if (ar.succeeded()) done.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
         else done.tryFail(ar.cause());

@@ -272,6 +272,16 @@ class AgentsTest {
         404, "JOB_NOT_FOUND", "");
     assertError(grid.call(HttpMethod.GET, "/api/v1/agents/a1/work?capability=crm", null, TestGrid.ADMIN_TOKEN), 403, "FORBIDDEN", "");
 
+    // a secret an earlier step's output carries reaches the agent only as its redaction
+    assertEquals(200, grid.call(HttpMethod.PUT, "/api/v1/secrets/crm-password", "{\"value\": \"s3cr3t-Pa55\"}", TestGrid.ADMIN_TOKEN).statusCode());
+    String echoed = grid.submit(TestGrid.inline(null, TestGrid.step("one", "set", new JsonObject().put("pw", "${secret:crm-password}")),
+        TestGrid.step("two", "agent", new JsonObject().put("capability", "vault").put("pw", "${steps.one.output.pw}"), "one"))).getString("id");
+    HttpResponse<Buffer> handed = grid.call(HttpMethod.GET, "/api/v1/agents/a1/work?capability=vault&wait=10s", null, token);
+    assertEquals(200, handed.statusCode(), handed.bodyAsString());
+    assertEquals(echoed, handed.bodyAsJsonObject().getString("jobId"));
+    assertEquals("[redacted:crm-password]", handed.bodyAsJsonObject().getJsonObject("parameters").getString("pw"), handed.bodyAsString());
+    assertTrue(!handed.bodyAsString().contains("s3cr3t-Pa55"));
+
     HttpResponse<Buffer> secret = grid.post("/api/v1/jobs", TestGrid.inline(null,
         agentStep("s", new JsonObject().put("capability", "crm").put("password", "${secret:crm}"))));
     assertError(secret, 400, "INVALID_WORKFLOW", "an agent step cannot hand a secret to an agent");

@@ -43,7 +43,8 @@ public final class AgentStep implements StepExecutor {
 
   @Override
   public Future<JsonObject> execute(StepContext ctx) {
-    JsonObject parameters = ctx.with().copy();
+    // a secret cannot be named here (refused at submission), but one may come in through an earlier step's output
+    JsonObject parameters = ctx.redact().apply(ctx.with().copy());
     Object cap = parameters.remove("capability");
     if (!(cap instanceof String capability) || !StepCatalog.CAPABILITY.matcher(capability).matches()) {
       return Future.failedFuture(new StepFailure(ErrorClass.BAD_WORKFLOW, "capability: '" + cap + "' is not a capability name"));
