@@ -213,19 +213,11 @@ final class AgentsApi {
     if (!(claims instanceof JsonArray list)) throw RoboGridException.invalidRequest("claims: must be a list of {\"jobId\", \"step\", \"attempt\"}");
     List<AgentStore.Held> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      Object o = list.getValue(i);
-      UUID job = null;
-      if (o instanceof JsonObject c && c.getValue("jobId") instanceof String id) {
-        try {
-          job = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-          // reported below
-        }
-      }
-      if (job == null || !(((JsonObject) o).getValue("step") instanceof String step) || !(((JsonObject) o).getValue("attempt") instanceof Integer attempt)) {
+      if (!(list.getValue(i) instanceof JsonObject c && c.getValue("jobId") instanceof String id && c.getValue("step") instanceof String step
+          && c.getValue("attempt") instanceof Integer attempt)) {
         throw RoboGridException.invalidRequest("claims[" + i + "]: must be {\"jobId\", \"step\", \"attempt\"} as the work was handed out");
       }
-      out.add(new AgentStore.Held(job, step, attempt));
+      out.add(new AgentStore.Held(JobsApi.jobIdIn(id, "claims[" + i + "].jobId"), step, attempt));
     }
     return out;
   }

@@ -230,6 +230,15 @@ final class JobsApi {
     }
   }
 
+  /** A job id a request gives in its query or body ({@code field} names it in the error). */
+  static UUID jobIdIn(String value, String field) {
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw RoboGridException.invalidRequest(field + ": '" + value + "' is not a job id");
+    }
+  }
+
   static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
     long v = longParam(ctx, name, dflt);
     if (v < min || v > max) throw RoboGridException.invalidRequest(name + ": must be from " + min + " to " + max);

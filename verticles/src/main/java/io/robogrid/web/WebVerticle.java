@@ -88,20 +88,7 @@ public final class WebVerticle extends VerticleBase {
     new RobotsApi(robots, new io.robogrid.store.ScheduleStore(pool), clock, vertx.eventBus()).mount(api);
     new SecretsApi(vertx, store.secrets(), keys, clock).mount(api);
     api.get("/cluster").handler(ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
-    io.robogrid.store.NotificationStore notifications = new io.robogrid.store.NotificationStore(pool);
-    api.get("/notifications").handler(ctx -> {
-      String job = ctx.queryParams().get("job");
-      java.util.UUID id = null;
-      if (job != null && !job.isBlank()) {
-        try {
-          id = java.util.UUID.fromString(job);
-        } catch (IllegalArgumentException e) {
-          throw io.robogrid.core.RoboGridException.invalidRequest("job: '" + job + "' is not a job id");
-        }
-      }
-      int limit = JobsApi.intParam(ctx, "limit", 100, 1, 1000);
-      JobsApi.answer(ctx, 200, notifications.list(id, limit).map(list -> new JsonObject().put("notifications", list)));
-    });
+    new NotificationsApi(new io.robogrid.store.NotificationStore(pool)).mount(api);
     EventStream stream = new EventStream(vertx, store);
     api.get("/stream").handler(stream::handle);
     router.route("/api/v1/*").subRouter(api);

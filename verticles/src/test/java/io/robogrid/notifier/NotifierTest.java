@@ -266,5 +266,8 @@ class NotifierTest {
     assertEquals("[RoboGrid] payout needs approval (job " + job.substring(0, 8) + ")", m.getSubject());
     assertEquals("approvers@example.com", m.getAllRecipients()[0].toString());
     assertTrue(text(m).contains("scripts/robogrid approve " + job) && text(m).contains(DASHBOARD + "#/jobs/" + job), text(m));
+    var bad = grid.get("/api/v1/notifications?job=nope");
+    assertEquals(400, bad.statusCode());
+    assertEquals("job: 'nope' is not a job id", bad.bodyAsJsonObject().getJsonObject("error").getString("message"));
   }
 }
