@@ -6,9 +6,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,6 +27,8 @@ final class BenchNodes {
   private final String cluster;
   private final Map<String, Process> nodes = new LinkedHashMap<>();
   private final Map<String, Integer> clusterPorts = new LinkedHashMap<>();
+  /** Every port given to a node so far: the kernel may hand the same free port out twice in a row. */
+  private final Set<Integer> portsGiven = new HashSet<>();
 
   BenchNodes(Path root, String name) throws IOException {
     this.root = root;
@@ -123,9 +127,11 @@ final class BenchNodes {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  private int freePort() throws IOException {
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        if (portsGiven.add(s.getLocalPort())) return s.getLocalPort();
+      }
     }
   }
 }

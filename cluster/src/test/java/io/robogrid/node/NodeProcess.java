@@ -1,8 +1,7 @@
 package io.robogrid.node;
 
+import io.robogrid.testing.FreePorts;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,12 +44,12 @@ public final class NodeProcess implements AutoCloseable {
       Files.createDirectories(conf.resolve("robots.d"));
       Files.writeString(conf.resolve("robots.d/test.json"), extraRobots);
     }
-    httpPort = freePort();
+    httpPort = FreePorts.next();
     env.put("ROBOGRID_CONF_DIR", conf.toString());
     env.put("ROBOGRID_DATA_DIR", home.resolve("data").toString());
     env.put("ROBOGRID_HTTP_PORT", Integer.toString(httpPort));
-    env.put("ROBOGRID_DB_PORT", Integer.toString(freePort()));
-    env.put("ROBOGRID_CLUSTER_PORT", Integer.toString(freePort()));
+    env.put("ROBOGRID_DB_PORT", Integer.toString(FreePorts.next()));
+    env.put("ROBOGRID_CLUSTER_PORT", Integer.toString(FreePorts.next()));
     env.put("ROBOGRID_CLUSTER_NAME", "test-" + UUID.randomUUID());
     env.put("ROBOGRID_NODE_ID", "node-" + httpPort);
     env.put("ROBOGRID_WEB_ROOT", REPO.resolve("web").toString());
@@ -174,13 +173,5 @@ public final class NodeProcess implements AutoCloseable {
     ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(home.toString())).orElse(false))
         .forEach(ProcessHandle::destroy);
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

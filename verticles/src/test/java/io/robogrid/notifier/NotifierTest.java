@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.robogrid.testing.Await;
+import io.robogrid.testing.FreePorts;
 import io.robogrid.testing.TestGrid;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -19,7 +20,6 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,12 +47,6 @@ class NotifierTest {
   void stop(Vertx vertx) {
     if (smtp != null) smtp.stop();
     Await.result(vertx.close());
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private GreenMail startSmtp(int port) {
@@ -101,7 +95,7 @@ class NotifierTest {
 
   @Test
   void aFailureMailNamesEverythingAndCarriesTheScreenshotAndASuccessWebhookIsSignedAndRetried(Vertx vertx) throws Exception {
-    GreenMail mail = startSmtp(freePort());
+    GreenMail mail = startSmtp(FreePorts.next());
     // the receiver checks the signature as any receiver should, and refuses the first delivery
     List<JsonObject> received = new CopyOnWriteArrayList<>();
     AtomicInteger calls = new AtomicInteger();
@@ -189,7 +183,7 @@ class NotifierTest {
 
   @Test
   void withSmtpDownTheJobFailsAsItWouldAndItsMailGoesOutOnceSmtpIsBack(Vertx vertx) throws Exception {
-    int port = freePort(); // nothing listens there yet
+    int port = FreePorts.next(); // nothing listens there yet
     TestGrid grid = TestGrid.start(vertx, failingRobot("ledger", mailTo("onFailure", "ops@example.com")), 2);
     deployNotifier(vertx, grid, options(port, new JsonObject()));
     String job = grid.submit(new JsonObject().put("robot", "ledger")).getString("id");
@@ -223,7 +217,7 @@ class NotifierTest {
 
   @Test
   void aRobotThatFailsAgainAndAgainSendsADigestNotAFloodAndTwoNotifiersSendEachMailOnce(Vertx vertx) throws Exception {
-    GreenMail mail = startSmtp(freePort());
+    GreenMail mail = startSmtp(FreePorts.next());
     TestGrid grid = TestGrid.start(vertx, failingRobot("noisy", mailTo("onFailure", "ops@example.com")), 4);
     // two notifiers, as on two nodes: still one mail per notification
     NotifierOptions digestEvery5s = options(mail.getSmtp().getPort(), new JsonObject().put("digestAfter", 2).put("digestWindow", "5s"));
@@ -255,7 +249,7 @@ class NotifierTest {
 
   @Test
   void theNodeWideDefaultsTellApproversThatAJobWaitsForThem(Vertx vertx) throws Exception {
-    GreenMail mail = startSmtp(freePort());
+    GreenMail mail = startSmtp(FreePorts.next());
     String robots = new JsonObject().put("robots", new JsonArray().add(new JsonObject().put("name", "payout").put("requiresApproval", true)
         .put("steps", new JsonArray().add(TestGrid.step("s", "set", new JsonObject()))))).encode();
     TestGrid grid = TestGrid.start(vertx, robots, 2);

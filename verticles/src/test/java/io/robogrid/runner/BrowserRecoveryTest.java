@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.robogrid.testing.Await;
+import io.robogrid.testing.FreePorts;
 import io.robogrid.testing.TestGrid;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -253,10 +254,7 @@ class BrowserRecoveryTest {
 
   @Test
   void aSiteThatIsDownOrRefusesAccessIsReportedNotRetried() throws Exception {
-    int closed;
-    try (var s = new java.net.ServerSocket(0)) {
-      closed = s.getLocalPort();
-    }
+    int closed = FreePorts.next();
     JsonObject retry = new JsonObject().put("retry", new JsonObject().put("maxAttempts", 3).put("backoff", "100ms"));
     JsonObject down = run(inline(retry.copy(), step("open", "browser.goto", new JsonObject().put("url", "http://127.0.0.1:" + closed + "/"))));
     assertEquals("SITE_DOWN", down.getJsonObject("error").getString("code"), down.encodePrettily());
