@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -27,8 +28,7 @@ public final class RobotsVerticle extends VerticleBase {
   public static final String RELOAD = "robogrid.robots.reload";
   /** Local to each node: reload the whole grid and answer what every node said. */
   public static final String RELOAD_GRID = "robogrid.robots.reload-grid";
-  /** How long to wait for more nodes' answers after the last one came (all nodes of a grid answer within milliseconds). */
-  private static final long QUIET_MS = 500;
+  /** How long to wait for a member that does not answer (one that died and is not yet out of the cluster view). */
   private static final long MAX_WAIT_MS = 5_000;
 
   private final String node;
@@ -73,12 +73,16 @@ public final class RobotsVerticle extends VerticleBase {
     }
   }
 
-  /** Asks every node to reload; answers {@code {ok, nodes: [...]}} once the answers stop coming. Never fails. */
+  /**
+   * Asks every node to reload; answers {@code {ok, nodes: [...]}} once every member of the cluster answered, or after
+   * {@link #MAX_WAIT_MS} with the answers that came. Never fails. (It used to stop 500 ms after the last answer, and a
+   * node busy starting up answered too late to be counted.)
+   */
   public Future<JsonObject> reloadGrid() {
     String replyTo = "robogrid.robots.reload.reply." + UUID.randomUUID();
     JsonArray nodes = new JsonArray();
     Promise<JsonObject> done = Promise.promise();
-    long[] quiet = {-1};
+    int members = vertx instanceof VertxInternal vi && vi.clusterManager() != null ? vi.clusterManager().getNodes().size() : 1;
     MessageConsumer<JsonObject> answers = vertx.eventBus().consumer(replyTo);
     Runnable finish = () -> {
       answers.unregister();
@@ -87,8 +91,7 @@ public final class RobotsVerticle extends VerticleBase {
     };
     answers.handler(msg -> {
       nodes.add(msg.body());
-      if (quiet[0] >= 0) vertx.cancelTimer(quiet[0]);
-      quiet[0] = vertx.setTimer(QUIET_MS, t -> finish.run());
+      if (nodes.size() >= members) finish.run();
     });
     long max = vertx.setTimer(MAX_WAIT_MS, t -> finish.run());
     answers.completion().onComplete(ar -> vertx.eventBus().publish(RELOAD, new JsonObject().put("replyTo", replyTo)));
