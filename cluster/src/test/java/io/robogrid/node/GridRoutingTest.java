@@ -136,9 +136,12 @@ class GridRoutingTest {
   @Test
   void jobsRunOnlyOnNodesThatOfferWhatTheyRequire() throws Exception {
     List<String> desk = submit("desk", new JsonObject().put("duration", "100ms"), 4);
-    // an http step implies the http capability: deskB does not offer it
-    JsonObject httpJob = new JsonObject().put("workflow", new JsonObject().put("steps", new JsonArray().add(new JsonObject()
-        .put("id", "ping").put("type", "http").put("with", new JsonObject().put("url", hub.url() + "/health")))));
+    // an http step implies the http capability: deskB does not offer it. Each job then holds its slot 2 s, so that
+    // the six overlap and the router has load to spread (six quick pings could each end before the next dispatch)
+    JsonObject httpJob = new JsonObject().put("workflow", new JsonObject().put("steps", new JsonArray()
+        .add(new JsonObject().put("id", "ping").put("type", "http").put("with", new JsonObject().put("url", hub.url() + "/health")))
+        .add(new JsonObject().put("id", "hold").put("type", "wait").put("with", new JsonObject().put("duration", "2s"))
+            .put("needs", new JsonArray().add("ping")))));
     List<String> http = new ArrayList<>();
     for (int i = 0; i < 6; i++) http.add(api.post("/api/v1/jobs", httpJob).getString("id"));
 

@@ -127,19 +127,31 @@ public final class NodeProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile());
     pb.environment().putAll(env);
     process = pb.start();
+    try {
+      awaitUp();
+      return this;
+    } catch (Exception | AssertionError e) {
+      // a node that did not come up is not left running (nor its PostgreSQL): the test that started it may never get
+      // to close it, and on two cores a stray JVM slows every test after it
+      close();
+      throw e;
+    }
+  }
+
+  private void awaitUp() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) throw new IllegalStateException("node exited with " + process.exitValue() + ":\n" + Files.readString(log()));
       if (!hasWebRole()) {
-        if (Files.exists(log()) && Files.readString(log()).contains(" up in ")) return this;
+        if (Files.exists(log()) && Files.readString(log()).contains(" up in ")) return;
         Thread.sleep(100);
         continue;
       }
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/health")).timeout(Duration.ofSeconds(2)).build(),
             HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) return this;
+        if (r.statusCode() == 200) return;
       } catch (IOException e) {
         // not listening yet
       }

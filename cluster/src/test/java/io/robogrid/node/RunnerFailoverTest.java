@@ -57,6 +57,15 @@ class RunnerFailoverTest {
     return events.stream().filter(e -> type.equals(e.getString("type"))).toList();
   }
 
+  /** Waits until the job's first attempt holds its desktop: a node killed before that would have had nothing to lose. */
+  private static void awaitLeaseTaken(Api api, String id) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (ofType(events(api, id), "lease.taken").isEmpty()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("attempt 1 took no lease within 20 s: " + events(api, id));
+      Thread.sleep(20);
+    }
+  }
+
   /** Waits until the job runs under an attempt after {@code attempt}; returns it. */
   private static JsonObject awaitRunningAgain(Api api, String id, int attempt, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
@@ -91,7 +100,7 @@ class RunnerFailoverTest {
     try (Grid g = grid()) {
       String id = g.api().post("/api/v1/jobs", new JsonObject().put("robot", "desk")).getString("id");
       JsonObject running = g.api().awaitState(id, Duration.ofSeconds(30), "RUNNING");
-      Thread.sleep(300); // let it take its lease
+      awaitLeaseTaken(g.api(), id);
       NodeProcess victim = g.byId(running.getString("node"));
       NodeProcess survivor = g.other(victim.nodeId());
 
@@ -113,7 +122,7 @@ class RunnerFailoverTest {
       String id = g.api().post("/api/v1/jobs", new JsonObject().put("robot", "desk").put("input", new JsonObject().put("duration", "5s")))
           .getString("id");
       JsonObject running = g.api().awaitState(id, Duration.ofSeconds(30), "RUNNING");
-      Thread.sleep(300);
+      awaitLeaseTaken(g.api(), id);
       NodeProcess frozen = g.byId(running.getString("node"));
       NodeProcess survivor = g.other(frozen.nodeId());
 

@@ -41,26 +41,41 @@ class ScheduleClusterTest {
       b.start();
       Thread.sleep(3_000);
       Instant until = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(2);
-      Thread.sleep(2_500);                     // the last ticks of the window are in
 
-      String jdbc = cluster.jdbcUrl();
-      Map<Instant, Integer> perTick = new TreeMap<>();
-      try (Connection conn = DriverManager.getConnection(jdbc);
-           ResultSet r = conn.createStatement().executeQuery("SELECT schedule_key FROM jobs WHERE robot = 'tick'")) {
-        while (r.next()) perTick.merge(Instant.parse(r.getString(1).substring("tick@".length())), 1, Integer::sum);
+      // the last ticks of the window are in once every second has a job (or, if one never comes, after 30 s)
+      Map<Instant, Integer> perTick = perTick(cluster.jdbcUrl());
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!perTick.keySet().containsAll(seconds(from, until)) && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        perTick = perTick(cluster.jdbcUrl());
       }
       List<String> wrong = new ArrayList<>();
-      int seconds = 0;
-      for (Instant t = from; !t.isAfter(until); t = t.plusSeconds(1), seconds++) {
+      for (Instant t : seconds(from, until)) {
         int n = perTick.getOrDefault(t, 0);
         if (n != 1) wrong.add(t + ": " + n + " jobs");
       }
-      assertTrue(seconds >= 10, "the window is " + seconds + " s");
+      assertTrue(seconds(from, until).size() >= 10, "the window is " + seconds(from, until).size() + " s");
       assertEquals(List.of(), wrong, "every second from " + from + " to " + until + " has exactly one job");
       assertTrue(perTick.values().stream().allMatch(n -> n == 1), "no fire time has two jobs: " + perTick);
       JsonObject robot = new Api(c.url()).get("/api/v1/robots/tick");
       assertEquals(false, robot.getJsonObject("schedule").getBoolean("paused"));
       assertTrue(Instant.parse(robot.getJsonObject("schedule").getString("nextFire")).isAfter(until), robot.encodePrettily());
     }
+  }
+
+  /** How many jobs each fire time of the schedule has. */
+  private static Map<Instant, Integer> perTick(String jdbc) throws Exception {
+    Map<Instant, Integer> perTick = new TreeMap<>();
+    try (Connection conn = DriverManager.getConnection(jdbc);
+         ResultSet r = conn.createStatement().executeQuery("SELECT schedule_key FROM jobs WHERE robot = 'tick'")) {
+      while (r.next()) perTick.merge(Instant.parse(r.getString(1).substring("tick@".length())), 1, Integer::sum);
+    }
+    return perTick;
+  }
+
+  private static List<Instant> seconds(Instant from, Instant until) {
+    List<Instant> all = new ArrayList<>();
+    for (Instant t = from; !t.isAfter(until); t = t.plusSeconds(1)) all.add(t);
+    return all;
   }
 }

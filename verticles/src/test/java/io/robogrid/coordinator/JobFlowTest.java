@@ -113,7 +113,7 @@ class JobFlowTest {
     String id = job.getString("id");
     grid.awaitState(id, SOON, "RUNNING");
     assertEquals(202, grid.post("/api/v1/jobs/" + id + "/cancel", null).statusCode());
-    JsonObject done = grid.awaitState(id, Duration.ofSeconds(3), "CANCELLED");
+    JsonObject done = grid.awaitState(id, Duration.ofSeconds(10), "CANCELLED"); // a wait step stops at once; 10 s is ample
     assertEquals("CANCELLED", done.getJsonObject("error").getString("code"));
     assertEquals("CANCELLED", done.getJsonObject("steps").getJsonObject("long").getString("state"));
   }
@@ -128,8 +128,9 @@ class JobFlowTest {
 
   @Test
   void higherPriorityRunsFirstWhenSlotsAreScarce(Vertx vertx) {
-    // fill all four slots so the next two jobs wait in the queue together
-    for (int i = 0; i < 4; i++) grid.submit(inline(null, step("hold", "wait", new JsonObject().put("duration", "700ms"))));
+    // fill all four slots so the next two jobs wait in the queue together (held 5 s: a slot that came free before
+    // both were queued would let the first one submitted start first)
+    for (int i = 0; i < 4; i++) grid.submit(inline(null, step("hold", "wait", new JsonObject().put("duration", "5s"))));
     JsonObject low = grid.submit(inline(null, step("s", "set", new JsonObject())).put("priority", -5));
     JsonObject high = grid.submit(inline(null, step("s", "set", new JsonObject())).put("priority", 50));
     JsonObject lowDone = grid.awaitState(low.getString("id"), SOON, "SUCCEEDED");

@@ -50,7 +50,9 @@ class NotifierTest {
   }
 
   private GreenMail startSmtp(int port) {
-    smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+    setup.setServerStartupTimeout(30_000); // GreenMail's 2 s default is too short for a busy 2-core machine
+    smtp = new GreenMail(setup);
     smtp.start();
     return smtp;
   }

@@ -96,8 +96,9 @@ class BrowserRecoveryTest {
         if (!ctx.response().closed()) html(ctx, "<p id=\"ready\">ready</p>");
       });
     });
-    // the element shows 6 s after load: longer than one try waits
-    r.get("/late").handler(ctx -> html(ctx, "<script>setTimeout(() => document.body.insertAdjacentHTML('beforeend', '<p id=\"late\">here</p>'), 6000)</script>"));
+    // the element shows 7.5 s after load: later than one 5 s try, even one that starts 2 s after the page loaded, and
+    // within the second try (after a 500 ms pause)
+    r.get("/late").handler(ctx -> html(ctx, "<script>setTimeout(() => document.body.insertAdjacentHTML('beforeend', '<p id=\"late\">here</p>'), 7500)</script>"));
     // "next" posts back to the very same page
     r.get("/loop").handler(ctx -> html(ctx, "<h1>Step 1 of 3</h1><form method=\"get\" action=\"/loop\"><button id=\"next\">Next</button></form>"));
     // every "next" shows a new number, and the end never comes

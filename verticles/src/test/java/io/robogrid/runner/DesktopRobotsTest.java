@@ -206,13 +206,14 @@ class DesktopRobotsTest {
   void keepAliveNudgesHappenOnlyWhileAJobHoldsTheDesktop(Vertx vertx) throws Exception {
     TestGrid grid = grid(vertx, "400ms");
     Await.until(() -> xvfb.idleMillis() > 1500, Duration.ofSeconds(10), "the display is idle before any job");
-    JsonObject job = grid.submit(onDesk(inline(null, step("hold", "wait", new JsonObject().put("duration", "4s")))));
+    // held 10 s and sampled 4 s of it, so that a slow test thread or HTTP poll cannot push a sample past the release
+    JsonObject job = grid.submit(onDesk(inline(null, step("hold", "wait", new JsonObject().put("duration", "10s")))));
     String id = job.getString("id");
     Await.until(() -> grid.events(id).getJsonArray("events").stream().anyMatch(e -> "lease.taken".equals(((JsonObject) e).getString("type"))),
         Duration.ofSeconds(30), "the job leased the desktop");
     Thread.sleep(800); // the display was idle before; the first nudge comes one interval after the lease
     long maxIdle = 0;
-    long until = System.nanoTime() + Duration.ofMillis(2_500).toNanos(); // the job holds the desktop 4 s
+    long until = System.nanoTime() + Duration.ofMillis(4_000).toNanos();
     while (System.nanoTime() < until) {
       maxIdle = Math.max(maxIdle, xvfb.idleMillis());
       Thread.sleep(50);
@@ -220,11 +221,12 @@ class DesktopRobotsTest {
     assertEquals("RUNNING", grid.job(id).getString("state"), "the samples were all taken while the job held the desktop");
     JsonObject done = grid.awaitState(id, Duration.ofSeconds(30), "SUCCEEDED", "FAILED");
     assertEquals("SUCCEEDED", done.getString("state"), done.encodePrettily());
-    assertTrue(maxIdle < 1200, "the display was idle for " + maxIdle + " ms while a job held it (nudges every 400 ms)");
+    // without nudges the display would be idle 4.8 s and more by the end of the samples; with them, 400 ms plus
+    // whatever a busy machine adds to a timer
+    assertTrue(maxIdle < 2_000, "the display was idle for " + maxIdle + " ms while a job held it (nudges every 400 ms)");
     int nudges = done.getJsonObject("metrics").getJsonObject("desktops").getJsonObject("desk1").getInteger("nudges");
-    assertTrue(nudges >= 5, nudges + " nudges in 4 s");
-    Thread.sleep(2_500);
-    assertTrue(xvfb.idleMillis() > 2_000, "once the job let go, nothing nudges: idle " + xvfb.idleMillis() + " ms");
+    assertTrue(nudges >= 10, nudges + " nudges in 10 s");
+    Await.until(() -> xvfb.idleMillis() > 2_500, Duration.ofSeconds(15), "once the job let go, nothing nudges the display");
   }
 
   @Test

@@ -25,7 +25,7 @@ public final class TestDatabase {
   private static synchronized EmbeddedDatabase server() throws Exception {
     if (server == null) {
       Path dir = Files.createTempDirectory("robogrid-test-pg");
-      server = EmbeddedDatabase.start(dir.resolve("data"), 0);
+      server = EmbeddedDatabase.start(dir.resolve("data"), FreePorts.next()); // not 0: zonky probes then releases an ephemeral port
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           server.close();

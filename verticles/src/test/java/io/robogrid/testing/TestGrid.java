@@ -40,8 +40,11 @@ import java.util.Set;
 public final class TestGrid {
   /** The grid's admin token: every request of {@link #call} carries it. */
   public static final String ADMIN_TOKEN = "rgt_test-admin-token";
-  /** How long an agent's claim lasts without a heartbeat: short, so that a lost claim is seen quickly. */
-  public static final Duration AGENT_TIMEOUT = Duration.ofSeconds(3);
+  /**
+   * How long an agent's claim lasts without a heartbeat: short, so that a lost claim is seen quickly, and not shorter,
+   * since the sample agent beats every third of it and a busy machine may stall its loop for a second or two.
+   */
+  public static final Duration AGENT_TIMEOUT = Duration.ofSeconds(5);
   public final Vertx vertx;
   public final int port;
   public final WebClient http;

@@ -85,7 +85,7 @@ class AgentsTest {
     SampleAgent doomed = sampleAgent(grid, token, "doomed", "crm");
     doomed.await(l -> l.contains("claimed job " + job), WITHIN);
     // while it works it keeps the claim (it heartbeats), longer than the timeout
-    Thread.sleep(TestGrid.AGENT_TIMEOUT.multipliedBy(2).toMillis());
+    Thread.sleep(TestGrid.AGENT_TIMEOUT.plusSeconds(2).toMillis());
     JsonObject holder = agentNamed(grid, "doomed");
     assertEquals(1, holder.getJsonArray("work").size(), "the working agent still holds its claim: " + holder.encode());
     doomed.kill();
@@ -210,7 +210,7 @@ class AgentsTest {
     String token = grid.token("agents", "agent");
     String job = grid.submit(TestGrid.inline(null, agentStep("s", new JsonObject().put("capability", "crm")))).getString("id");
     claim(grid, token, "a1", "crm");
-    long until = System.nanoTime() + TestGrid.AGENT_TIMEOUT.multipliedBy(2).toNanos();
+    long until = System.nanoTime() + TestGrid.AGENT_TIMEOUT.plusSeconds(2).toNanos();
     while (System.nanoTime() < until) {
       HttpResponse<Buffer> beat = grid.call(HttpMethod.POST, "/api/v1/agents/a1/heartbeat", null, token);
       assertEquals(200, beat.statusCode(), beat.bodyAsString());
@@ -247,6 +247,8 @@ class AgentsTest {
     TestGrid grid = TestGrid.start(vertx, null, 4);
     String token = grid.token("agents", "agent");
     String job = grid.submit(TestGrid.inline(null, agentStep("s", new JsonObject().put("capability", "crm")))).getString("id");
+    // the work is on offer (a report before that would find no work for the step at all)
+    awaitLog(grid, job, l -> l.equals("waiting for an agent offering 'crm'"));
     assertError(grid.call(HttpMethod.GET, "/api/v1/agents/a1/work", null, token), 400, "INVALID_REQUEST", "capability: name at least one");
     assertError(grid.call(HttpMethod.GET, "/api/v1/agents/a1/work?capability=a%20b", null, token), 400, "INVALID_REQUEST", "capability: 'a b'");
     assertError(grid.call(HttpMethod.GET, "/api/v1/agents/a1/work?capability=crm&wait=soon", null, token), 400, "INVALID_REQUEST", "wait: 'soon'");

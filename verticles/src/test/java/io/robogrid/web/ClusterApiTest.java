@@ -145,7 +145,8 @@ class ClusterApiTest {
 
   @Test
   void aDesktopJobHoldsItsLeaseFromBeforeItsFirstStepUntilItSucceeds() {
-    String id = grid.submit(needing(DESK, "1500ms")).getString("id");
+    // held 5 s: long enough that a slow poll cannot miss it, on a machine busy with other tests
+    String id = grid.submit(needing(DESK, "5s")).getString("id");
     JsonObject c = awaitCluster("the desktop lease", cl -> leaseOf(cl, id) != null && capability(node(cl), DESK).getInteger("used") == 1);
     JsonObject lease = leaseOf(c, id);
     assertEquals(DESK, lease.getString("resource"));
@@ -170,11 +171,12 @@ class ClusterApiTest {
 
   @Test
   void browserJobsLeaseTheNodesSlotsOneEach() {
-    String first = grid.submit(needing("browser", "3s")).getString("id");
+    // both held for seconds, so that the polls see both leases at once however slow the machine is
+    String first = grid.submit(needing("browser", "8s")).getString("id");
     JsonObject c = awaitCluster("the first browser lease", cl -> leaseOf(cl, first) != null);
     assertEquals("browser:" + NODE + ":1", leaseOf(c, first).getString("resource"));
 
-    String second = grid.submit(needing("browser", "200ms")).getString("id");
+    String second = grid.submit(needing("browser", "5s")).getString("id");
     c = awaitCluster("the second browser lease", cl -> leaseOf(cl, second) != null);
     assertEquals("browser:" + NODE + ":2", leaseOf(c, second).getString("resource"));
     assertEquals(2, leases(c).size());
@@ -191,7 +193,7 @@ class ClusterApiTest {
     String id = grid.submit(needing(DESK, "60s")).getString("id");
     awaitCluster("the desktop lease", cl -> leaseOf(cl, id) != null);
     assertEquals(202, grid.post("/api/v1/jobs/" + id + "/cancel", null).statusCode());
-    grid.awaitState(id, Duration.ofSeconds(5), "CANCELLED");
+    grid.awaitState(id, SOON, "CANCELLED");
     assertEquals(new JsonArray(), leases(cluster()));
     List<JsonObject> released = ofType(events(id), "lease.released");
     assertEquals(1, released.size(), events(id).toString());

@@ -165,7 +165,7 @@ class DashboardTest {
     assertThat(page.getByTestId("jobs-table")).isVisible();
     page.evaluate("() => window.notReloaded = true");
     String id = grid.submit(inline(null, step("prepare", "set", new JsonObject().put("n", 1)),
-        step("work", "wait", new JsonObject().put("duration", "1500ms"), "prepare"))).getString("id");
+        step("work", "wait", new JsonObject().put("duration", "4s"), "prepare"))).getString("id"); // RUNNING long enough to be seen
 
     Locator state = jobRow(id).getByTestId("job-state");
     assertThat(state).hasText(Pattern.compile("QUEUED|CLAIMED|RUNNING"));
