@@ -75,8 +75,8 @@ public final class RobotsVerticle extends VerticleBase {
 
   /**
    * Asks every node to reload; answers {@code {ok, nodes: [...]}} once every member of the cluster answered, or after
-   * {@link #MAX_WAIT_MS} with the answers that came. Never fails. (It used to stop 500 ms after the last answer, and a
-   * node busy starting up answered too late to be counted.)
+   * {@link #MAX_WAIT_MS} with the answers that came. Never fails. (Not "when answers stop coming": a node busy
+   * starting up can answer a second after the others.)
    */
   public Future<JsonObject> reloadGrid() {
     String replyTo = "robogrid.robots.reload.reply." + UUID.randomUUID();
