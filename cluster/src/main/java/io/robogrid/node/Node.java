@@ -10,7 +10,7 @@ import io.robogrid.router.RouterVerticle;
 import io.robogrid.runner.RunnerOptions;
 import io.robogrid.runner.RunnerVerticle;
 import io.robogrid.store.DatabaseOptions;
-import io.robogrid.store.EmbeddedDatabase;
+import io.robogrid.store.EmbeddedSupervisor;
 import io.robogrid.store.Migrations;
 import io.robogrid.web.WebOptions;
 import io.robogrid.web.WebVerticle;
@@ -45,7 +45,7 @@ public final class Node {
   private final NodeConfig config;
   private final Clock clock = Clock.systemUTC();
   private final Deque<String> deployments = new ArrayDeque<>();
-  private EmbeddedDatabase embedded;
+  private EmbeddedSupervisor embedded;
   private Vertx vertx;
   private CoordinatorVerticle coordinator;
   private String runnerDeployment;
@@ -105,6 +105,7 @@ public final class Node {
           .withAdminToken(config.section("http").getString("adminToken"), config.dataDir().resolve("admin.token"))
           .withAgents(io.robogrid.web.AgentOptions.fromJson(config.section("agents")));
       web = new WebVerticle(webOptions, db, robotsVerticle.robots(), steps, clock, info, staleAfter, keys);
+      if (embedded != null) web.withDatabaseStatus(embedded::status);
       deploy(web);
     }
     log.info("node {} up in {} ms: roles {}, {} robots{}", id, ms(t0), config.roles(), robots.all().size(),
@@ -161,7 +162,7 @@ public final class Node {
     JsonObject section = config.section("db").copy();
     String url = section.getString("url");
     if (url == null || url.isBlank()) {
-      embedded = EmbeddedDatabase.start(config.dataDir().resolve("postgres"), section.getInteger("embeddedPort", 15432));
+      embedded = EmbeddedSupervisor.start(config.dataDir().resolve("postgres"), section.getInteger("embeddedPort", 15432));
       section.put("host", "127.0.0.1").put("port", embedded.port()).put("database", "postgres").put("user", "postgres");
     } else {
       log.info("using external PostgreSQL {}", DatabaseOptions.redactPassword(url));

@@ -32,6 +32,17 @@ final class Api {
     return new JsonObject(r.body());
   }
 
+  /** {@code /health} as it is, whatever its status ({@code httpStatus} added); null while nothing answers. */
+  JsonObject health() {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new JsonObject(r.body()).put("httpStatus", r.statusCode());
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
   JsonObject awaitState(String id, Duration within, String... states) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     JsonObject job;

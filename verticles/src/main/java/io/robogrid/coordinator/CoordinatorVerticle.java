@@ -7,6 +7,7 @@ import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Outcome;
 import io.robogrid.grid.ClusterView;
 import io.robogrid.grid.NodeStatus;
+import io.robogrid.store.DatabaseErrors;
 import io.robogrid.store.DatabaseOptions;
 import io.robogrid.store.JobStore;
 import io.vertx.core.Future;
@@ -54,6 +55,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private static final long STALL_NANOS = 3_000_000_000L;
   private volatile long lastTick;
   private volatile long distrustUntil;
+  /** Until then (System.nanoTime) no attempt is given up by the sweep: the database was away, so heartbeats could not be written. */
+  private volatile long databaseDistrustUntil;
 
   /**
    * @param self this node's id
@@ -122,6 +125,23 @@ public final class CoordinatorVerticle extends VerticleBase {
     return now - lastTick > STALL_NANOS || now < distrustUntil;
   }
 
+  /**
+   * The database could not serve a request of this coordinator: while it is away no runner's heartbeat is written,
+   * so the heartbeats missing afterwards say nothing about the runners. Attempts are given up only once a whole
+   * heartbeat timeout has passed since the database last failed.
+   */
+  private void databaseAway(Throwable e) {
+    if (!DatabaseErrors.unavailable(e)) return;
+    long until = System.nanoTime() + options.heartbeatTimeout().toNanos();
+    if (System.nanoTime() >= databaseDistrustUntil) log.warn("the database is unavailable ({}): no attempts are given up until it has been back for {} ms",
+        e.getMessage(), options.heartbeatTimeout().toMillis());
+    databaseDistrustUntil = until;
+  }
+
+  private boolean databaseRecentlyAway() {
+    return System.nanoTime() < databaseDistrustUntil;
+  }
+
   /** What the coordinator does about runners coming and going. */
   private final class GridWatch implements ClusterView.Listener {
     @Override
@@ -172,7 +192,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     String node = m.body().getString("node");
     Map<UUID, Integer> attempts = new HashMap<>();
     m.body().getJsonObject("attempts", new JsonObject()).forEach(e -> attempts.put(UUID.fromString(e.getKey()), ((Number) e.getValue()).intValue()));
-    store.heartbeat(node, attempts, clock.instant()).onComplete(ar -> {
+    store.reports().heartbeat(node, attempts, clock.instant()).onComplete(ar -> {
       if (ar.succeeded()) {
         m.reply(new JsonObject().put("alive", new JsonArray(ar.result().keySet().stream().map(UUID::toString).toList()))
             .put("cancel", new JsonArray(ar.result().entrySet().stream().filter(Map.Entry::getValue).map(e -> e.getKey().toString()).toList())));
@@ -190,13 +210,22 @@ public final class CoordinatorVerticle extends VerticleBase {
     });
   }
 
-  /** Gives up attempts with no heartbeat within the timeout: their runner died or hangs. */
+  /**
+   * Gives up attempts with no heartbeat within the timeout: their runner died or hangs. Not while this node stood
+   * still, nor soon after the database was away (see {@link #databaseAway}).
+   */
   private void sweep() {
-    if (stalled()) return;
+    if (stalled() || databaseRecentlyAway()) {
+      if (databaseRecentlyAway()) store.nextDueAt().onFailure(this::databaseAway); // a probe: is it still away?
+      return;
+    }
     Instant cutoff = clock.instant().minus(options.heartbeatTimeout());
     store.staleAttempts(cutoff)
         .compose(stale -> loseAll(stale, "no heartbeat for " + options.heartbeatTimeout().toMillis() + " ms"))
-        .onFailure(e -> log.warn("sweep for lost attempts failed: {}", e.toString()));
+        .onFailure(e -> {
+          databaseAway(e);
+          if (!DatabaseErrors.unavailable(e)) log.warn("sweep for lost attempts failed: {}", e.toString());
+        });
     expireApprovals();
     agents.sweep();
   }
@@ -233,8 +262,16 @@ public final class CoordinatorVerticle extends VerticleBase {
     return Future.all(all).map(v -> attempts.size());
   }
 
-  private static void fail(Message<?> m, Throwable e) {
+  /**
+   * Answers a runner's request that failed. A database that is away is UNAVAILABLE: the runner keeps its report and
+   * its attempt and tries again, since nobody can have given the attempt to another node meanwhile.
+   */
+  private void fail(Message<?> m, Throwable e) {
     ErrorCode code = e instanceof RoboGridException re ? re.code() : ErrorCode.INTERNAL;
+    if (code == ErrorCode.INTERNAL && DatabaseErrors.unavailable(e)) {
+      databaseAway(e);
+      code = ErrorCode.UNAVAILABLE;
+    }
     if (code == ErrorCode.INTERNAL) log.warn("request on {} failed: {}", m.address(), e.toString());
     m.fail(code.busCode(), e.getMessage());
   }

@@ -41,14 +41,14 @@ final class ReportHandler {
     int attempt = r.getInteger("attempt");
     Instant at = Instant.parse(r.getString("at"));
     Future<List<JobEvent>> write = switch (r.getString("type")) {
-      case Reports.STARTED -> store.markRunning(job, attempt, r.getString("node"), clock.instant());
-      case Reports.STEP_STARTED -> store.stepStarted(job, attempt, r.getString("step"), r.getInteger("tries"), at);
-      case Reports.STEP_FINISHED -> store.stepFinished(job, attempt, r.getString("step"), r.getString("state"), r.getInteger("tries"),
+      case Reports.STARTED -> store.reports().markRunning(job, attempt, r.getString("node"), clock.instant());
+      case Reports.STEP_STARTED -> store.reports().stepStarted(job, attempt, r.getString("step"), r.getInteger("tries"), at);
+      case Reports.STEP_FINISHED -> store.reports().stepFinished(job, attempt, r.getString("step"), r.getString("state"), r.getInteger("tries"),
           r.getJsonObject("output"), r.getJsonObject("error"), r.getString("startedAt") == null ? null : Instant.parse(r.getString("startedAt")), at);
-      case Reports.STEP_LOG -> store.stepLog(job, attempt, r.getString("step"), r.getString("level"), r.getString("message"), at);
-      case Reports.ARTIFACT -> store.artifact(job, attempt, r.getString("name"), r.getString("step"), r.getString("contentType"),
+      case Reports.STEP_LOG -> store.reports().stepLog(job, attempt, r.getString("step"), r.getString("level"), r.getString("message"), at);
+      case Reports.ARTIFACT -> store.reports().artifact(job, attempt, r.getString("name"), r.getString("step"), r.getString("contentType"),
           java.util.Base64.getDecoder().decode(r.getString("data")), at);
-      case Reports.LEASE_TAKEN -> store.leaseTaken(job, attempt, r.getString("resource"), r.getString("node"), at);
+      case Reports.LEASE_TAKEN -> store.reports().leaseTaken(job, attempt, r.getString("resource"), r.getString("node"), at);
       case Reports.FINISHED -> finished(job, attempt, Outcome.fromJson(r.getJsonObject("outcome")));
       case Reports.SECRET_USED -> store.secrets().used(r.getString("name"), job, attempt, r.getString("step"), r.getString("node"), at)
           .map(List.<JobEvent>of());
@@ -86,7 +86,7 @@ final class ReportHandler {
     log.atWarn().addKeyValue("job", job).log("refused a '{}' report of stale attempt {} from node {}", type, attempt, r.getString("node"));
     JsonObject data = new JsonObject().put("report", type).put("node", r.getString("node")).put("reason", e.getMessage());
     if (Reports.FINISHED.equals(type)) data.put("outcome", r.getJsonObject("outcome", new JsonObject()).getString("kind"));
-    return store.reportRejected(job, attempt, clock.instant(), data).map(ev -> {
+    return store.reports().reportRejected(job, attempt, clock.instant(), data).map(ev -> {
       JobEvents.publish(bus, List.of(ev));
       return (Void) null;
     }).otherwiseEmpty();

@@ -59,7 +59,18 @@ public final class JobLifecycle {
         job.heartbeatAt = null;
         return Change.of(job, "HANDED_BACK", null, new JsonObject().put("reason", "handed back by its node"));
       }
-      // FAILED or LOST: counts against the retry policy
+      int maxLost = io.robogrid.workflow.Workflow.maxLostAttempts(job.workflow);
+      if (outcome.kind() == Outcome.Kind.LOST && job.lostAttempts < maxLost) {
+        // its node died or its database vanished: the job did nothing wrong, so it runs again at once, on the house
+        job.lostAttempts++;
+        job.state = JobState.QUEUED;
+        job.runAt = now;
+        job.node = null;
+        job.heartbeatAt = null;
+        return Change.of(job, "LOST", attemptError, measured.put("error", attemptError).put("reason", "attempt lost (" + outcome.error().getMessage()
+            + "): run again without counting as a failure (" + job.lostAttempts + " of " + maxLost + " such runs)"));
+      }
+      // FAILED, or LOST more often than maxLostAttempts: counts against the retry policy
       StepFailure error = outcome.error() != null ? outcome.error() : new StepFailure(ErrorClass.UNKNOWN, "no error given");
       if (attemptError == null) attemptError = error.toJson();
       job.failures++;

@@ -403,8 +403,28 @@ public final class RunnerVerticle extends VerticleBase {
             }
           }
         })
-        .onFailure(e -> log.warn("heartbeat for {} attempts not delivered: {}", attempts.size(), e.getMessage()))
+        .onFailure(e -> {
+          if (databaseAway(e)) {
+            // a coordinator is there but cannot write: while the database is away no attempt can be given to
+            // another node, so this node goes on with its attempts (and the coordinators wait for its heartbeats
+            // once the database is back before they give any up)
+            long now = System.nanoTime();
+            for (String id : attempts.fieldNames()) {
+              Active a = active.get(UUID.fromString(id));
+              if (a != null && a.attempt == attempts.getInteger(id)) a.confirmedAt = now;
+            }
+            log.warn("heartbeat for {} attempts not recorded: the database is unavailable; the attempts go on", attempts.size());
+          } else {
+            log.warn("heartbeat for {} attempts not delivered: {}", attempts.size(), e.getMessage());
+          }
+        })
         .onComplete(ar -> selfFence());
+  }
+
+  /** A coordinator answered, and what it said is that its database cannot be reached. */
+  private static boolean databaseAway(Throwable e) {
+    return e instanceof io.vertx.core.eventbus.ReplyException re && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+        && ErrorCode.fromBusCode(re.failureCode()) == ErrorCode.UNAVAILABLE;
   }
 
   /**

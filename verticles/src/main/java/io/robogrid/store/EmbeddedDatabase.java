@@ -57,6 +57,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return dataDir;
   }
 
+  /** The server's postmaster process (from its {@code postmaster.pid}), while it runs. */
+  public Optional<ProcessHandle> postmaster() {
+    try {
+      return postmaster(dataDir);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Stops the server (fast shutdown: open transactions roll back, committed data stays). */
   @Override
   public void close() throws IOException {

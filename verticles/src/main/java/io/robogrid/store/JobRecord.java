@@ -29,6 +29,8 @@ public final class JobRecord {
   public JobState state;
   public int attempt;
   public int failures;
+  /** Attempts lost with their node or database, run again without counting as failures (up to the workflow's maxLostAttempts). */
+  public int lostAttempts;
   public Instant runAt;
   public Instant startedAt;
   public Instant finishedAt;
@@ -63,6 +65,7 @@ public final class JobRecord {
     c.state = state;
     c.attempt = attempt;
     c.failures = failures;
+    c.lostAttempts = lostAttempts;
     c.runAt = runAt;
     c.startedAt = startedAt;
     c.finishedAt = finishedAt;
@@ -86,6 +89,7 @@ public final class JobRecord {
     j.state = JobState.parse(r.getString("state"));
     j.attempt = r.getInteger("attempt");
     j.failures = r.getInteger("failures");
+    j.lostAttempts = r.getInteger("lost_attempts");
     j.runAt = instant(r, "run_at");
     j.startedAt = instant(r, "started_at");
     j.finishedAt = instant(r, "finished_at");
@@ -125,6 +129,7 @@ public final class JobRecord {
         .put("node", node)
         .put("requires", new JsonArray(requires))
         .put("input", input);
+    if (lostAttempts > 0) j.put("lostAttempts", lostAttempts);
     if (cancelRequested && !state.isTerminal()) j.put("cancelRequested", true);
     if (error != null) j.put("error", error);
     if (result != null) j.put("result", result);

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * Every read and write of jobs, attempts, step results and events. Writes that change a job's state go through
  * {@link #transition} (lock the row, let the caller decide, check the move against {@link JobState}, write, log an
  * event) or through the set-based statements of the hot path (claim, promote), whose moves are checked once below.
- * Reports from runners are fenced: they apply only while the job is RUNNING under the same attempt number.
+ * What runners report is written by {@link ReportStore}, fenced by attempt number.
  */
 public final class JobStore {
   /** Channel a coordinator LISTENs on: something became due or changed its due time. */
@@ -31,8 +31,8 @@ public final class JobStore {
 
   private static final String COLUMNS = "id, robot, state, priority, attempt, failures, max_attempts, workflow, input, request, requires,"
       + " run_at, created_at, started_at, finished_at, node, heartbeat_at, cancel_requested, error, result, rerun_of,"
-      + " metrics, review, approval";
-  private static final String EVENT_COLUMNS = "seq, job_id, attempt, type, at, data";
+      + " metrics, review, approval, lost_attempts";
+  static final String EVENT_COLUMNS = "seq, job_id, attempt, type, at, data";
 
   /** One statement (so atomic without a transaction, and one round trip): the job, its first event, and a NOTIFY. */
   private static final String INSERT_JOB = insertJob(false);
@@ -52,8 +52,8 @@ public final class JobStore {
   private static final String LOCK_JOB = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1 FOR UPDATE";
   private static final String WRITE_PROGRESS = "UPDATE jobs SET state = $2, attempt = $3, failures = $4, run_at = $5, started_at = $6,"
       + " finished_at = $7, node = $8, heartbeat_at = $9, cancel_requested = $10, error = $11, result = $12,"
-      + " metrics = $13, review = $14, approval = $15 WHERE id = $1";
-  /** An attempt's start is when it ran ({@link #markRunning}); one refused or lost while only claimed never started. */
+      + " metrics = $13, review = $14, approval = $15, lost_attempts = $16 WHERE id = $1";
+  /** An attempt's start is when it ran ({@link ReportStore#markRunning}); one refused or lost while only claimed never started. */
   private static final String WRITE_ATTEMPT = "UPDATE attempts SET state = $3, node = coalesce($4, node),"
       + " started_at = CASE WHEN $3 = 'RUNNING' THEN coalesce(started_at, $5) ELSE started_at END,"
       + " finished_at = $6, error = $7 WHERE job_id = $1 AND attempt = $2";
@@ -82,41 +82,13 @@ public final class JobStore {
       + "   SELECT id, attempt, 'job.state', $3, jsonb_build_object('from', 'QUEUED', 'to', 'CLAIMED') FROM claimed RETURNING " + EVENT_COLUMNS + ")"
       + " SELECT c.*, ev.seq, ev.job_id, ev.type, ev.at, ev.data FROM claimed c JOIN ev ON ev.job_id = c.id ORDER BY c.priority DESC, c.run_at, c.created_at";
 
-  private static final String MARK_RUNNING = "WITH j AS (UPDATE jobs SET state = 'RUNNING', node = $3, heartbeat_at = $4, started_at = coalesce(started_at, $4)"
-      + "   WHERE id = $1 AND attempt = $2 AND state = 'CLAIMED' AND NOT cancel_requested RETURNING id, attempt),"
-      + " a AS (UPDATE attempts SET state = 'RUNNING', node = $3, started_at = $4 WHERE job_id = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM j))"
-      + " INSERT INTO events (job_id, attempt, type, at, data)"
-      + "   SELECT id, attempt, 'job.state', $4, jsonb_build_object('from', 'CLAIMED', 'to', 'RUNNING', 'node', $3::text) FROM j RETURNING " + EVENT_COLUMNS;
 
-  private static final String LIVE = "live AS (SELECT 1 FROM jobs WHERE id = $1 AND attempt = $2 AND state = 'RUNNING')";
-  private static final String STEP_STARTED = "WITH " + LIVE + ","
-      + " s AS (INSERT INTO step_results (job_id, attempt, step_id, state, tries, started_at) SELECT $1, $2, $3, 'RUNNING', $4, $5 FROM live"
-      + "   ON CONFLICT (job_id, attempt, step_id) DO UPDATE SET state = 'RUNNING', tries = EXCLUDED.tries, error = NULL RETURNING 1)"
-      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.started', $5, $6 FROM s RETURNING " + EVENT_COLUMNS;
-  private static final String STEP_FINISHED = "WITH " + LIVE + ","
-      + " s AS (INSERT INTO step_results (job_id, attempt, step_id, state, tries, output, error, started_at, finished_at)"
-      + "   SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM live ON CONFLICT (job_id, attempt, step_id) DO UPDATE SET state = EXCLUDED.state,"
-      + "   tries = EXCLUDED.tries, output = EXCLUDED.output, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at RETURNING 1)"
-      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.finished', $9, $10 FROM s RETURNING " + EVENT_COLUMNS;
-  private static final String STEP_LOG = "WITH " + LIVE
-      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.log', $3, $4 FROM live RETURNING " + EVENT_COLUMNS;
 
-  /** The live check takes a share lock, so that the transition ending the attempt cannot slip in and leave an orphan lease row. */
-  private static final String LEASE_TAKEN = "WITH live AS (SELECT 1 FROM jobs WHERE id = $1 AND attempt = $2 AND state = 'RUNNING' FOR SHARE),"
-      + " l AS (INSERT INTO leases (resource, node, job_id, attempt, since) SELECT $3, $4, $1, $2, $5 FROM live"
-      + "   ON CONFLICT (resource) DO UPDATE SET node = EXCLUDED.node, job_id = EXCLUDED.job_id, attempt = EXCLUDED.attempt, since = EXCLUDED.since RETURNING 1)"
-      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'lease.taken', $5, $6 FROM l RETURNING " + EVENT_COLUMNS;
   /** An attempt that ends gives up its leases, in the transaction that ends it. */
   private static final String LEASES_RELEASED = "WITH d AS (DELETE FROM leases WHERE job_id = $1 AND attempt = $2 RETURNING resource, node)"
       + " INSERT INTO events (job_id, attempt, type, at, data)"
       + "   SELECT $1, $2, 'lease.released', $3, jsonb_build_object('resource', resource, 'node', node, 'reason', $4::text) FROM d"
       + "   RETURNING " + EVENT_COLUMNS;
-  private static final String ARTIFACT = "WITH " + LIVE + ","
-      + " a AS (INSERT INTO artifacts (job_id, name, attempt, step, content_type, size, data, created_at)"
-      + "   SELECT $1, $3, $2, $4, $5, $6, $7, $8 FROM live ON CONFLICT (job_id, name) DO UPDATE SET attempt = EXCLUDED.attempt,"
-      + "   step = EXCLUDED.step, content_type = EXCLUDED.content_type, size = EXCLUDED.size, data = EXCLUDED.data, created_at = EXCLUDED.created_at"
-      + "   RETURNING 1)"
-      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'artifact', $8, $9 FROM a RETURNING " + EVENT_COLUMNS;
   private static final String ARTIFACT_LIST = "SELECT name, attempt, step, content_type, size, created_at FROM artifacts WHERE job_id = $1 ORDER BY created_at, name";
   private static final String ARTIFACT_GET = "SELECT content_type, data FROM artifacts WHERE job_id = $1 AND name = $2";
   private static final String LEASES = "SELECT resource, node, job_id, attempt, since FROM leases ORDER BY resource";
@@ -125,9 +97,12 @@ public final class JobStore {
   private static final String QUEUED_BY_CAPABILITY = "SELECT c, count(*) FROM jobs CROSS JOIN LATERAL unnest(requires) AS c"
       + " WHERE state = 'QUEUED' GROUP BY c ORDER BY c";
 
-  private static final String HEARTBEAT = "UPDATE jobs j SET heartbeat_at = $1 FROM unnest($3::uuid[], $4::int[]) AS h(id, attempt)"
-      + " WHERE j.id = h.id AND j.attempt = h.attempt AND j.node = $2 AND j.state = 'RUNNING' RETURNING j.id, j.cancel_requested";
-  private static final String STALE_ATTEMPTS = "SELECT id, attempt FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND heartbeat_at < $1";
+  /**
+   * A server that started after the cutoff was down for part of the window: the heartbeats it missed prove nothing
+   * about the runners (a coordinator that saw the outage waits too; this covers one that did not).
+   */
+  private static final String STALE_ATTEMPTS = "SELECT id, attempt FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND heartbeat_at < $1"
+      + " AND pg_postmaster_start_time() < $1";
   private static final String ATTEMPTS_ON_NODE = "SELECT id, attempt FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND node = $1";
   private static final String NEXT_DUE = "SELECT min(run_at) FROM jobs WHERE state IN ('PENDING', 'RETRY_WAIT')";
   private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1";
@@ -140,9 +115,11 @@ public final class JobStore {
   private final Pool pool;
   private final SecretStore secrets;
   private final PathCacheStore pathCache;
+  private final ReportStore reports;
 
   public JobStore(Pool pool) {
     this.pool = pool;
+    this.reports = new ReportStore(pool);
     this.pathCache = new PathCacheStore(pool);
     this.secrets = new SecretStore(pool);
   }
@@ -150,6 +127,11 @@ public final class JobStore {
   /** The sealed secrets and their audit, in the same database. */
   public SecretStore secrets() {
     return secrets;
+  }
+
+  /** The fenced writes of what runners report, in the same database. */
+  public ReportStore reports() {
+    return reports;
   }
 
   /** The browser path cache, in the same database. */
@@ -219,43 +201,11 @@ public final class JobStore {
 
   public record Claim(JobRecord job, JobEvent event) {}
 
-  /** The runner started the attempt. Fails with STALE_ATTEMPT when the attempt is no longer the job's live one (or it is being cancelled). */
-  public Future<List<JobEvent>> markRunning(UUID id, int attempt, String node, Instant now) {
-    return fenced(pool.preparedQuery(MARK_RUNNING).execute(Tuple.of(id, attempt, node, JobRecord.odt(now))), id, attempt);
-  }
 
-  public Future<List<JobEvent>> stepStarted(UUID id, int attempt, String step, int tries, Instant now) {
-    JsonObject data = new JsonObject().put("step", step).put("tries", tries);
-    return fenced(pool.preparedQuery(STEP_STARTED).execute(Tuple.of(id, attempt, step, tries, JobRecord.odt(now), data)), id, attempt);
-  }
 
-  public Future<List<JobEvent>> stepFinished(UUID id, int attempt, String step, String state, int tries, JsonObject output,
-                                             JsonObject error, Instant startedAt, Instant finishedAt) {
-    JsonObject data = new JsonObject().put("step", step).put("state", state).put("tries", tries)
-        .put("durationMs", startedAt == null ? null : finishedAt.toEpochMilli() - startedAt.toEpochMilli());
-    if (output != null) data.put("output", output);
-    if (error != null) data.put("error", error);
-    return fenced(pool.preparedQuery(STEP_FINISHED).execute(Tuple.from(new Object[] {id, attempt, step, state, tries, output, error,
-        JobRecord.odt(startedAt), JobRecord.odt(finishedAt), data})), id, attempt);
-  }
 
-  public Future<List<JobEvent>> stepLog(UUID id, int attempt, String step, String level, String message, Instant now) {
-    JsonObject data = new JsonObject().put("step", step).put("level", level).put("message", message);
-    return fenced(pool.preparedQuery(STEP_LOG).execute(Tuple.of(id, attempt, JobRecord.odt(now), data)), id, attempt);
-  }
 
-  /** The attempt leased {@code resource} on {@code node}; fenced like every report. */
-  public Future<List<JobEvent>> leaseTaken(UUID id, int attempt, String resource, String node, Instant since) {
-    JsonObject data = new JsonObject().put("resource", resource).put("node", node);
-    return fenced(pool.preparedQuery(LEASE_TAKEN).execute(Tuple.of(id, attempt, resource, node, JobRecord.odt(since), data)), id, attempt);
-  }
 
-  /** Stores a file the attempt produced (fenced like every report), with an {@code artifact} event. */
-  public Future<List<JobEvent>> artifact(UUID id, int attempt, String name, String step, String contentType, byte[] data, Instant at) {
-    JsonObject event = new JsonObject().put("name", name).put("step", step).put("contentType", contentType).put("size", data.length);
-    return fenced(pool.preparedQuery(ARTIFACT).execute(Tuple.from(new Object[] {id, attempt, name, step, contentType, data.length,
-        io.vertx.core.buffer.Buffer.buffer(data), JobRecord.odt(at), event})), id, attempt);
-  }
 
   /** The job's artifacts, without their bytes. */
   public Future<JsonArray> artifacts(UUID id) {
@@ -279,32 +229,8 @@ public final class JobStore {
     });
   }
 
-  /** Logs that a report about a stale attempt was refused, so that the refusal is visible in the job's history. */
-  public Future<JobEvent> reportRejected(UUID id, int attempt, Instant at, JsonObject data) {
-    return event(pool, id, attempt, JobEvent.REPORT_REJECTED, at, data);
-  }
 
-  private static Future<List<JobEvent>> fenced(Future<RowSet<Row>> write, UUID id, int attempt) {
-    return write.map(rows -> {
-      if (rows.size() == 0) throw new RoboGridException(ErrorCode.STALE_ATTEMPT, "attempt " + attempt + " of job " + id + " is not the live one");
-      return events(rows);
-    });
-  }
 
-  /**
-   * Keeps the given attempts of {@code node} alive. Returns those still this node's (the others were taken from it),
-   * each with whether a cancel was requested: the heartbeat reply repeats a cancel the runner may have missed.
-   */
-  public Future<Map<UUID, Boolean>> heartbeat(String node, Map<UUID, Integer> attempts, Instant now) {
-    UUID[] ids = attempts.keySet().toArray(new UUID[0]);
-    Integer[] nums = new Integer[ids.length];
-    for (int i = 0; i < ids.length; i++) nums[i] = attempts.get(ids[i]);
-    return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(JobRecord.odt(now), node, ids, nums)).map(rows -> {
-      Map<UUID, Boolean> alive = new java.util.LinkedHashMap<>();
-      for (Row r : rows) alive.put(r.getUUID(0), r.getBoolean(1));
-      return alive;
-    });
-  }
 
   /** Live attempts that gave no sign of life since {@code cutoff}. */
   public Future<Map<UUID, Integer>> staleAttempts(Instant cutoff) {
@@ -369,10 +295,10 @@ public final class JobStore {
   private static Future<Void> write(SqlConnection c, JobRecord j) {
     return c.preparedQuery(WRITE_PROGRESS).execute(Tuple.from(new Object[] {j.id, j.state.name(), j.attempt, j.failures, JobRecord.odt(j.runAt),
         JobRecord.odt(j.startedAt), JobRecord.odt(j.finishedAt), j.node, JobRecord.odt(j.heartbeatAt), j.cancelRequested, j.error, j.result,
-        j.metrics, j.review, j.approval})).mapEmpty();
+        j.metrics, j.review, j.approval, j.lostAttempts})).mapEmpty();
   }
 
-  private static Future<JobEvent> event(SqlClient c, UUID job, Integer attempt, String type, Instant at, JsonObject data) {
+  static Future<JobEvent> event(SqlClient c, UUID job, Integer attempt, String type, Instant at, JsonObject data) {
     return c.preparedQuery(INSERT_EVENT).execute(Tuple.of(job, attempt, type, JobRecord.odt(at), data)).map(rows -> JobEvent.from(rows.iterator().next()));
   }
 
@@ -422,7 +348,11 @@ public final class JobStore {
 
   /** Every lease held now: {@code resource, node, jobId, attempt, since}. */
   public Future<JsonArray> leases() {
-    return pool.query(LEASES).execute().map(rows -> {
+    return leases(pool);
+  }
+
+  private static Future<JsonArray> leases(SqlClient c) {
+    return c.query(LEASES).execute().map(rows -> {
       JsonArray out = new JsonArray();
       for (Row r : rows) {
         out.add(new JsonObject().put("resource", r.getString("resource")).put("node", r.getString("node"))
@@ -435,7 +365,11 @@ public final class JobStore {
 
   /** Claimed and running jobs by the node that runs them. */
   public Future<Map<String, List<UUID>>> activeByNode() {
-    return pool.query(ACTIVE_BY_NODE).execute().map(rows -> {
+    return activeByNode(pool);
+  }
+
+  private static Future<Map<String, List<UUID>>> activeByNode(SqlClient c) {
+    return c.query(ACTIVE_BY_NODE).execute().map(rows -> {
       Map<String, List<UUID>> out = new java.util.LinkedHashMap<>();
       for (Row r : rows) out.computeIfAbsent(r.getString("node"), k -> new ArrayList<>()).add(r.getUUID("id"));
       return out;
@@ -444,8 +378,12 @@ public final class JobStore {
 
   /** How many unfinished jobs there are in each state, and how many queued jobs require each capability. */
   public Future<JsonObject> queueDepth() {
-    Future<RowSet<Row>> byState = pool.query(DEPTH_BY_STATE).execute();
-    Future<RowSet<Row>> byCap = pool.query(QUEUED_BY_CAPABILITY).execute();
+    return queueDepth(pool);
+  }
+
+  private static Future<JsonObject> queueDepth(SqlClient c) {
+    Future<RowSet<Row>> byState = c.query(DEPTH_BY_STATE).execute();
+    Future<RowSet<Row>> byCap = c.query(QUEUED_BY_CAPABILITY).execute();
     return Future.all(byState, byCap).map(v -> {
       JsonObject states = new JsonObject();
       for (JobState st : JobState.values()) if (!st.isTerminal()) states.put(st.name(), 0L);
@@ -456,13 +394,29 @@ public final class JobStore {
     });
   }
 
+  /** The jobs each node runs, the leases and the queue depths as of one moment (one read-only snapshot). */
+  public record GridSnapshot(Map<String, List<UUID>> activeByNode, JsonArray leases, JsonObject queueDepth) {}
+
+  /**
+   * {@link #activeByNode}, {@link #leases} and {@link #queueDepth} read in one REPEATABLE READ transaction, so that
+   * they agree with each other: read apart, a lease could show up beside a node that did not run its job yet.
+   */
+  public Future<GridSnapshot> gridSnapshot() {
+    return pool.withTransaction(c -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute().compose(v -> {
+      Future<Map<String, List<UUID>>> active = activeByNode(c);
+      Future<JsonArray> leases = leases(c);
+      Future<JsonObject> depth = queueDepth(c);
+      return Future.all(active, leases, depth).map(all -> new GridSnapshot(active.result(), leases.result(), depth.result()));
+    }));
+  }
+
   /** Events after {@code afterSeq}, oldest first; only the given job's when {@code job} is set. */
   public Future<List<JobEvent>> events(long afterSeq, UUID job, int limit) {
     return pool.preparedQuery(EVENTS).execute(Tuple.of(afterSeq, job, limit)).map(JobStore::events);
   }
 
 
-  private static List<JobEvent> events(RowSet<Row> rows) {
+  static List<JobEvent> events(RowSet<Row> rows) {
     List<JobEvent> out = new ArrayList<>(rows.size());
     for (Row r : rows) out.add(JobEvent.from(r));
     return out;

@@ -36,11 +36,9 @@ final class ClusterApi {
   }
 
   Future<JsonObject> cluster() {
-    Future<Map<String, List<UUID>>> active = store.activeByNode();
-    Future<JsonArray> leases = store.leases();
-    Future<JsonObject> depth = store.queueDepth();
+    Future<JobStore.GridSnapshot> grid = store.gridSnapshot();
     Future<JsonArray> seen = agents.get();
-    return Future.all(active, leases, depth, seen).map(v -> {
+    return Future.all(grid, seen).map(v -> {
       JsonArray nodes = new JsonArray();
       for (ClusterView.Entry e : view.nodes()) {
         NodeStatus s = e.status();
@@ -49,12 +47,12 @@ final class ClusterApi {
             .put("joinedAt", s.joinedAt().toString()).put("lastSeen", e.lastSeen().toString()).put("load", s.load());
         if (s.runner() != null) {
           JsonObject runner = s.runner().toJson();
-          runner.put("jobs", new JsonArray(active.result().getOrDefault(s.node(), List.of()).stream().map(UUID::toString).toList()));
+          runner.put("jobs", new JsonArray(grid.result().activeByNode().getOrDefault(s.node(), List.of()).stream().map(UUID::toString).toList()));
           n.put("runner", runner);
         }
         nodes.add(n);
       }
-      return new JsonObject().put("self", self).put("nodes", nodes).put("leases", leases.result()).put("queue", depth.result())
+      return new JsonObject().put("self", self).put("nodes", nodes).put("leases", grid.result().leases()).put("queue", grid.result().queueDepth())
           .put("agents", seen.result());
     });
   }

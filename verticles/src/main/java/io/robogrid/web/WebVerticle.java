@@ -43,6 +43,7 @@ public final class WebVerticle extends VerticleBase {
   private final Duration staleAfter;
   private Pool pool;
   private HttpServer server;
+  private Supplier<JsonObject> databaseStatus;
 
   /**
    * @param nodeInfo what {@code /health} tells about this node (id, roles, version)
@@ -76,6 +77,7 @@ public final class WebVerticle extends VerticleBase {
     router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).handler(bodies);
     router.get("/health").handler(ctx -> pool.query("SELECT 1").execute().onComplete(ar -> {
       JsonObject h = nodeInfo.copy().put("status", ar.succeeded() ? "UP" : "DOWN").put("db", ar.succeeded() ? "UP" : "DOWN");
+      if (databaseStatus != null) h.put("database", databaseStatus.get());
       ctx.response().setStatusCode(ar.succeeded() ? 200 : 503).putHeader("content-type", "application/json").end(h.encode());
     }));
     Router api = Router.router(vertx);
@@ -133,6 +135,12 @@ public final class WebVerticle extends VerticleBase {
             return null;
           }, false));
     }).otherwiseEmpty();
+  }
+
+  /** What {@code /health} says of the node's embedded database beside whether it answers (its supervisor's view). */
+  public WebVerticle withDatabaseStatus(Supplier<JsonObject> status) {
+    this.databaseStatus = status;
+    return this;
   }
 
   /** The port the server listens on (useful when configured with 0). */

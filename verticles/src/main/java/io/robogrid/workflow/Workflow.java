@@ -15,11 +15,23 @@ import java.util.Set;
  * @param maxSteps how many steps, step retries and browser actions one attempt may execute before it is stopped as
  *                 going nowhere
  * @param login the browser sub-flow that logs in again when a step finds the login page instead of its target; or null
+ * @param maxLostAttempts how many attempts lost with their node or database (not failed: nothing went wrong in them) are
+ *                        run again without counting against {@code retry}; past that, a lost attempt is a failure
  */
 public record Workflow(List<StepSpec> steps, RetryPolicy retry, Duration timeout, int priority, Set<String> requires, int maxSteps,
-                       LoginFlow login) {
+                       LoginFlow login, int maxLostAttempts) {
   /** Generous for any real robot (at most 500 steps, each retried a few times), tight enough to stop a runaway. */
   public static final int DEFAULT_MAX_STEPS = 1000;
+  /**
+   * Enough to ride out a node crash and a restart or two; few enough that a job which itself takes its node down (runs
+   * it out of memory, say) stops doing so soon.
+   */
+  public static final int DEFAULT_MAX_LOST_ATTEMPTS = 3;
+
+  /** The bound of a workflow snapshot as jobs store it ({@link #toJson}). */
+  public static int maxLostAttempts(io.vertx.core.json.JsonObject snapshot) {
+    return snapshot == null ? DEFAULT_MAX_LOST_ATTEMPTS : snapshot.getInteger("maxLostAttempts", DEFAULT_MAX_LOST_ATTEMPTS);
+  }
 
   /**
    * How a robot logs in again: {@code when} is a goal indicator of the login page ({@code selector}, {@code urlContains},
@@ -45,6 +57,7 @@ public record Workflow(List<StepSpec> steps, RetryPolicy retry, Duration timeout
         .put("requires", new JsonArray(requires.stream().sorted().toList()));
     if (timeout != null) j.put("timeout", Durations.format(timeout));
     if (maxSteps != DEFAULT_MAX_STEPS) j.put("maxSteps", maxSteps);
+    if (maxLostAttempts != DEFAULT_MAX_LOST_ATTEMPTS) j.put("maxLostAttempts", maxLostAttempts);
     if (login != null) j.put("login", login.toJson());
     return j;
   }

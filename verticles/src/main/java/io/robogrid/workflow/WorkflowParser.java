@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * dangling {@code needs}, cycles, and {@code ${steps.x…}} references to a step that is not a predecessor.
  */
 public final class WorkflowParser {
-  public static final Set<String> POLICY_FIELDS = Set.of("steps", "retry", "timeout", "priority", "requires", "maxSteps", "login");
+  public static final Set<String> POLICY_FIELDS = Set.of("steps", "retry", "timeout", "priority", "requires", "maxSteps", "login",
+      "maxLostAttempts");
   private static final Set<String> STEP_FIELDS = Set.of("id", "type", "with", "needs", "timeout", "retry", "name", "description");
   private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
   public static final int MAX_STEPS = 500;
@@ -44,6 +45,7 @@ public final class WorkflowParser {
     Duration timeout = FieldReader.duration(json, "timeout", where, problems, null);
     Integer priority = FieldReader.integer(json, "priority", where, problems, MIN_PRIORITY, MAX_PRIORITY);
     Integer maxSteps = FieldReader.integer(json, "maxSteps", where, problems, 1, 100_000);
+    Integer maxLost = FieldReader.integer(json, "maxLostAttempts", where, problems, 0, 100);
     Set<String> requires = new LinkedHashSet<>(FieldReader.strings(json, "requires", where, problems));
     int index = 0;
     for (String r : requires) {
@@ -80,7 +82,7 @@ public final class WorkflowParser {
     Workflow.LoginFlow login = json.getValue("login") == null ? null : parseLogin(json.getValue("login"), join(where, "login"), problems);
     if (login != null) requires.add(Capability.BROWSER);
     return new Workflow(List.copyOf(steps), retry, timeout, priority == null ? 0 : priority, Set.copyOf(requires),
-        maxSteps == null ? Workflow.DEFAULT_MAX_STEPS : maxSteps, login);
+        maxSteps == null ? Workflow.DEFAULT_MAX_STEPS : maxSteps, login, maxLost == null ? Workflow.DEFAULT_MAX_LOST_ATTEMPTS : maxLost);
   }
 
   /**

@@ -108,13 +108,40 @@ class JobLifecycleTest {
   }
 
   @Test
-  void lostNodeCountsAsAFailure() {
+  void aLostAttemptRunsAgainAtOnceWithoutSpendingARetry() {
     JobRecord job = running();
+    Change c = finish(job, Outcome.lost("node gone"));
+    assertEquals(JobState.QUEUED, job.state);
+    assertEquals(NOW, job.runAt);
+    assertEquals(0, job.failures);
+    assertEquals(1, job.lostAttempts);
+    assertNull(job.node);
+    assertNull(job.error, "nothing failed");
+    assertEquals("LOST", c.attemptState());
+    assertEquals("NODE_LOST", c.attemptError().getString("code"));
+    assertTrue(c.eventData().getString("reason").contains("without counting as a failure (1 of 3"), c.eventData().encode());
+  }
+
+  @Test
+  void lostMoreOftenThanMaxLostAttemptsCountsAsAFailure() {
+    JobRecord job = running();
+    job.lostAttempts = 3;
     Change c = finish(job, Outcome.lost("node gone"));
     assertEquals(JobState.RETRY_WAIT, job.state);
     assertEquals(1, job.failures);
+    assertEquals(3, job.lostAttempts);
     assertEquals("LOST", c.attemptState());
     assertEquals("NODE_LOST", job.error.getString("code"));
+  }
+
+  @Test
+  void maxLostAttemptsZeroCountsEveryLostAttemptAsAFailure() {
+    JobRecord job = running();
+    job.workflow.put("maxLostAttempts", 0);
+    finish(job, Outcome.lost("node gone"));
+    assertEquals(JobState.RETRY_WAIT, job.state);
+    assertEquals(1, job.failures);
+    assertEquals(0, job.lostAttempts);
   }
 
   @Test
@@ -130,9 +157,10 @@ class JobLifecycleTest {
   }
 
   @Test
-  void lostOnTheLastAttemptFails() {
+  void lostOnTheLastAttemptOnceTheLostBudgetIsSpentFails() {
     JobRecord job = running();
     job.failures = 2;
+    job.lostAttempts = 3;
     assertEquals("LOST", finish(job, Outcome.lost("node gone")).attemptState());
     assertEquals(JobState.FAILED, job.state);
   }

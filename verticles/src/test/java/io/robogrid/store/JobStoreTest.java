@@ -114,35 +114,34 @@ class JobStoreTest {
   void reportsFromAStaleAttemptAreRefused() {
     submit(2, "1s", clock.instant(), 0);
     JobRecord job = claimOne();
-    Await.result(store.markRunning(job.id, 1, "n1", clock.instant()));
-    // the node goes silent: the sweep gives the attempt up and the job is retried
+    Await.result(store.reports().markRunning(job.id, 1, "n1", clock.instant()));
+    // the node goes silent: the sweep gives the attempt up and the job is queued again
     Await.result(store.transition(job.id, 1, clock.instant(), lifecycle.finish(Outcome.lost("silent"), clock.instant())));
-    clock.advance(Duration.ofHours(1));
-    Await.result(store.promoteDue(clock.instant(), 10));
     JobRecord second = claimOne();
     assertEquals(2, second.attempt);
-    Await.result(store.markRunning(job.id, 2, "n2", clock.instant()));
+    Await.result(store.reports().markRunning(job.id, 2, "n2", clock.instant()));
 
     // the first node wakes up and reports: every kind of report is refused by attempt number
-    Throwable step = Await.failure(store.stepStarted(job.id, 1, "s", 1, clock.instant()));
+    Throwable step = Await.failure(store.reports().stepStarted(job.id, 1, "s", 1, clock.instant()));
     assertEquals(ErrorCode.STALE_ATTEMPT, ((RoboGridException) step).code());
     Throwable finish = Await.failure(store.transition(job.id, 1, clock.instant(), lifecycle.finish(Outcome.succeeded(new JsonObject()), clock.instant())));
     assertEquals(ErrorCode.STALE_ATTEMPT, ((RoboGridException) finish).code());
     Map<UUID, Integer> hb = Map.of(job.id, 1);
-    assertTrue(Await.result(store.heartbeat("n1", hb, clock.instant())).isEmpty());
+    assertTrue(Await.result(store.reports().heartbeat("n1", hb, clock.instant())).isEmpty());
 
     // the live attempt still completes
     Await.result(store.transition(job.id, 2, clock.instant(), lifecycle.finish(Outcome.succeeded(new JsonObject().put("s", 1)), clock.instant())));
     JobRecord done = Await.result(store.find(job.id));
     assertEquals(JobState.SUCCEEDED, done.state);
-    assertEquals(1, done.failures);
+    assertEquals(0, done.failures, "a lost attempt is not a failure");
+    assertEquals(1, done.lostAttempts);
   }
 
   @Test
   void recoverableFailureWaitsItsBackoffThenRunsAgain() {
     submit(3, "10s", clock.instant(), 0);
     JobRecord job = claimOne();
-    Await.result(store.markRunning(job.id, 1, "n1", clock.instant()));
+    Await.result(store.reports().markRunning(job.id, 1, "n1", clock.instant()));
     Instant failedAt = clock.instant();
     TransitionResult r = Await.result(store.transition(job.id, 1, failedAt,
         lifecycle.finish(Outcome.failed(new StepFailure(ErrorClass.HTTP_5XX, "503"), "s"), failedAt)));
@@ -164,7 +163,7 @@ class JobStoreTest {
   void unrecoverableFailureIsNotRetried() {
     submit(5, "1s", clock.instant(), 0);
     JobRecord job = claimOne();
-    Await.result(store.markRunning(job.id, 1, "n1", clock.instant()));
+    Await.result(store.reports().markRunning(job.id, 1, "n1", clock.instant()));
     JobRecord after = Await.result(store.transition(job.id, 1, clock.instant(),
         lifecycle.finish(Outcome.failed(new StepFailure(ErrorClass.INVALID_URL, "bad"), "s"), clock.instant()))).job();
     assertEquals(JobState.FAILED, after.state);
@@ -178,7 +177,7 @@ class JobStoreTest {
     for (int attempt = 1; attempt <= 2; attempt++) {
       JobRecord job = claimOne();
       assertEquals(attempt, job.attempt);
-      Await.result(store.markRunning(job.id, attempt, "n1", clock.instant()));
+      Await.result(store.reports().markRunning(job.id, attempt, "n1", clock.instant()));
       JobRecord after = Await.result(store.transition(job.id, attempt, clock.instant(),
           lifecycle.finish(Outcome.failed(new StepFailure(ErrorClass.RATE_LIMITED, "429"), "s"), clock.instant()))).job();
       assertEquals(attempt == 1 ? JobState.RETRY_WAIT : JobState.FAILED, after.state);
@@ -191,12 +190,12 @@ class JobStoreTest {
   void silentAttemptsAreFoundAndNodeRestartsReleaseTheirs() {
     submit(3, "1s", clock.instant(), 0);
     JobRecord a = claimOne();
-    Await.result(store.markRunning(a.id, 1, "n1", clock.instant()));
+    Await.result(store.reports().markRunning(a.id, 1, "n1", clock.instant()));
     clock.advance(Duration.ofSeconds(5));
     submit(3, "1s", clock.instant(), 0);
     JobRecord b = claimOne();
-    Await.result(store.markRunning(b.id, 1, "n2", clock.instant()));
-    Await.result(store.heartbeat("n2", Map.of(b.id, 1), clock.instant()));
+    Await.result(store.reports().markRunning(b.id, 1, "n2", clock.instant()));
+    Await.result(store.reports().heartbeat("n2", Map.of(b.id, 1), clock.instant()));
 
     Map<UUID, Integer> stale = Await.result(store.staleAttempts(clock.instant().minusSeconds(3)));
     assertEquals(Map.of(a.id, 1), stale);
@@ -212,14 +211,14 @@ class JobStoreTest {
 
     submit(1, "1s", clock.instant(), 0);
     JobRecord running = claimOne();
-    Await.result(store.markRunning(running.id, 1, "n1", clock.instant()));
-    assertEquals(Map.of(running.id, false), Await.result(store.heartbeat("n1", Map.of(running.id, 1), clock.instant())));
+    Await.result(store.reports().markRunning(running.id, 1, "n1", clock.instant()));
+    assertEquals(Map.of(running.id, false), Await.result(store.reports().heartbeat("n1", Map.of(running.id, 1), clock.instant())));
     TransitionResult r = Await.result(store.transition(running.id, null, clock.instant(), lifecycle.cancel(clock.instant(), "stop")));
     assertEquals(JobState.RUNNING, r.job().state);
     assertTrue(r.job().cancelRequested);
     assertEquals("job.cancel-requested", r.events().get(0).type());
     // the next heartbeat repeats the cancel, in case the runner missed the direct message
-    assertEquals(Map.of(running.id, true), Await.result(store.heartbeat("n1", Map.of(running.id, 1), clock.instant())));
+    assertEquals(Map.of(running.id, true), Await.result(store.reports().heartbeat("n1", Map.of(running.id, 1), clock.instant())));
     // whatever the runner reports next, the job ends cancelled
     JobRecord end = Await.result(store.transition(running.id, 1, clock.instant(),
         lifecycle.finish(Outcome.succeeded(new JsonObject()), clock.instant()))).job();

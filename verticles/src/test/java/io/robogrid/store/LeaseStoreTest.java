@@ -74,7 +74,7 @@ class LeaseStoreTest {
   private JobRecord running(String node, String... requires) {
     submit(clock.instant(), requires);
     JobRecord job = claim(requires);
-    Await.result(store.markRunning(job.id, job.attempt, node, clock.instant()));
+    Await.result(store.reports().markRunning(job.id, job.attempt, node, clock.instant()));
     return job;
   }
 
@@ -106,7 +106,7 @@ class LeaseStoreTest {
     Instant since = clock.instant();
     clock.advance(Duration.ofSeconds(1));
 
-    List<JobEvent> events = Await.result(store.leaseTaken(job.id, 1, DESK, "n1", since));
+    List<JobEvent> events = Await.result(store.reports().leaseTaken(job.id, 1, DESK, "n1", since));
     assertEquals(1, events.size());
     JobEvent taken = events.get(0);
     assertEquals(JobEvent.LEASE_TAKEN, taken.type());
@@ -122,22 +122,22 @@ class LeaseStoreTest {
   @Test
   void aStaleAttemptCannotRecordALease() {
     JobRecord queued = submit(clock.instant(), DESK);
-    assertStale(store.leaseTaken(queued.id, 0, DESK, "n1", clock.instant()));
+    assertStale(store.reports().leaseTaken(queued.id, 0, DESK, "n1", clock.instant()));
     JobRecord claimed = claim(DESK);
     assertEquals(JobState.CLAIMED, claimed.state);
-    assertStale(store.leaseTaken(claimed.id, 1, DESK, "n1", clock.instant()));
+    assertStale(store.reports().leaseTaken(claimed.id, 1, DESK, "n1", clock.instant()));
 
-    Await.result(store.markRunning(claimed.id, 1, "n1", clock.instant()));
-    assertStale(store.leaseTaken(claimed.id, 2, DESK, "n1", clock.instant()));
-    // attempt 1 is lost and waits for its retry: it no longer runs
-    assertEquals(JobState.RETRY_WAIT, finish(claimed, 1, Outcome.lost("silent")).job().state);
-    assertStale(store.leaseTaken(claimed.id, 1, DESK, "n1", clock.instant()));
+    Await.result(store.reports().markRunning(claimed.id, 1, "n1", clock.instant()));
+    assertStale(store.reports().leaseTaken(claimed.id, 2, DESK, "n1", clock.instant()));
+    // attempt 1 is lost and the job queued again: it no longer runs
+    assertEquals(JobState.QUEUED, finish(claimed, 1, Outcome.lost("silent")).job().state);
+    assertStale(store.reports().leaseTaken(claimed.id, 1, DESK, "n1", clock.instant()));
     // attempt 2 runs on another node: a late lease report of attempt 1 is still refused
     clock.advance(Duration.ofMinutes(5));
     Await.result(store.promoteDue(clock.instant(), 10));
     assertEquals(2, claim(DESK).attempt);
-    Await.result(store.markRunning(claimed.id, 2, "n2", clock.instant()));
-    assertStale(store.leaseTaken(claimed.id, 1, DESK, "n1", clock.instant()));
+    Await.result(store.reports().markRunning(claimed.id, 2, "n2", clock.instant()));
+    assertStale(store.reports().leaseTaken(claimed.id, 1, DESK, "n1", clock.instant()));
 
     assertEquals(List.of(), leases());
     assertEquals(List.of(), eventsOf(claimed.id, JobEvent.LEASE_TAKEN));
@@ -147,9 +147,9 @@ class LeaseStoreTest {
   void succeedingReleasesTheAttemptsLeasesAndNoOtherJobs() {
     JobRecord job = running("n1", "browser", DESK);
     JobRecord other = running("n1", "browser");
-    Await.result(store.leaseTaken(job.id, 1, DESK, "n1", clock.instant()));
-    Await.result(store.leaseTaken(job.id, 1, "browser:n1:1", "n1", clock.instant()));
-    Await.result(store.leaseTaken(other.id, 1, "browser:n1:2", "n1", clock.instant()));
+    Await.result(store.reports().leaseTaken(job.id, 1, DESK, "n1", clock.instant()));
+    Await.result(store.reports().leaseTaken(job.id, 1, "browser:n1:1", "n1", clock.instant()));
+    Await.result(store.reports().leaseTaken(other.id, 1, "browser:n1:2", "n1", clock.instant()));
     assertEquals(3, leases().size());
 
     TransitionResult r = finish(job, 1, Outcome.succeeded(new JsonObject()));
@@ -169,9 +169,9 @@ class LeaseStoreTest {
   @Test
   void aLostAttemptReleasesItsLeases() {
     JobRecord job = running("n1", DESK);
-    Await.result(store.leaseTaken(job.id, 1, DESK, "n1", clock.instant()));
+    Await.result(store.reports().leaseTaken(job.id, 1, DESK, "n1", clock.instant()));
     TransitionResult r = finish(job, 1, Outcome.lost("node n1 went silent"));
-    assertEquals(JobState.RETRY_WAIT, r.job().state);
+    assertEquals(JobState.QUEUED, r.job().state);
     assertEquals(2, r.events().size(), r.events().toString());
     assertReleased(r.events().get(1), DESK, "n1", "LOST");
     assertEquals(List.of(), leases());
@@ -180,7 +180,7 @@ class LeaseStoreTest {
   @Test
   void aCancelRequestKeepsTheLeaseUntilTheAttemptEnds() {
     JobRecord job = running("n1", DESK);
-    Await.result(store.leaseTaken(job.id, 1, DESK, "n1", clock.instant()));
+    Await.result(store.reports().leaseTaken(job.id, 1, DESK, "n1", clock.instant()));
 
     TransitionResult requested = Await.result(store.transition(job.id, null, clock.instant(), lifecycle.cancel(clock.instant(), "stop")));
     assertEquals(JobState.RUNNING, requested.job().state);

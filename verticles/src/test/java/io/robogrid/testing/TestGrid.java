@@ -75,7 +75,15 @@ public final class TestGrid {
    * @param capabilities what the runner offers (default {@code http})
    */
   public static TestGrid start(Vertx vertx, String robotsJson, int slots, JsonObject runnerSettings, String... capabilities) {
-    DatabaseOptions db = TestDatabase.newDatabaseOptions();
+    return start(vertx, TestDatabase.newDatabaseOptions(), null, robotsJson, slots, runnerSettings, capabilities);
+  }
+
+  /**
+   * A grid on a database of the test's own (one it may stop and start), {@code /health} telling {@code databaseStatus}
+   * (null: nothing beside whether it answers).
+   */
+  public static TestGrid start(Vertx vertx, DatabaseOptions db, java.util.function.Supplier<JsonObject> databaseStatus, String robotsJson,
+                               int slots, JsonObject runnerSettings, String... capabilities) {
     Pool pool = db.pool(vertx);
     Await.result(Migrations.apply(pool));
     Await.result(pool.close());
@@ -105,6 +113,7 @@ public final class TestGrid {
     WebVerticle web = new WebVerticle(new WebOptions("127.0.0.1", 0, 64 * 1024, dashboard()).withAdminToken(ADMIN_TOKEN, null)
         .withAgents(new io.robogrid.web.AgentOptions(AGENT_TIMEOUT, Duration.ofSeconds(60))), db, robotFiles.robots(), steps, clock,
         new JsonObject().put("node", "test-node").put("roles", new JsonArray(roles)), ro.staleAfter(), keys);
+    if (databaseStatus != null) web.withDatabaseStatus(databaseStatus);
     Await.result(vertx.deployVerticle(web));
     return new TestGrid(vertx, web.actualPort(), db, robotFiles.robots());
   }
