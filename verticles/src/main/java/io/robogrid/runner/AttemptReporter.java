@@ -97,11 +97,7 @@ final class AttemptReporter {
    * nobody has decided anything about the attempt, so the report waits.
    */
   static boolean coordinatorsAway(Throwable err) {
-    if (!(err instanceof ReplyException re)) return false;
-    return switch (re.failureType()) {
-      case NO_HANDLERS, TIMEOUT -> true;
-      case RECIPIENT_FAILURE -> ErrorCode.fromBusCode(re.failureCode()) == ErrorCode.UNAVAILABLE;
-      default -> false;
-    };
+    return err instanceof ReplyException re && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT
+        || Heartbeats.databaseAway(re));
   }
 }

@@ -10,7 +10,6 @@ import io.robogrid.jobs.Outcome;
 import io.robogrid.grid.Capability;
 import io.robogrid.runner.browser.BrowserJob;
 import io.robogrid.runner.browser.BrowserPool;
-import io.robogrid.runner.browser.BrowserSession;
 import io.robogrid.runner.desktop.Desktop;
 import io.robogrid.runner.desktop.DesktopJob;
 import io.robogrid.runner.steps.BrowserStep;
@@ -55,7 +54,7 @@ public final class RunnerVerticle extends VerticleBase {
   private final StepCatalog catalog;
   private final Consumer<RunnerStatus> statusSink;
   private final java.util.function.Supplier<io.robogrid.secrets.MasterKey> masterKey;
-  private final Map<UUID, Active> active = new LinkedHashMap<>();
+  private final Map<UUID, ActiveAttempt> active = new LinkedHashMap<>();
   /** Final reports still on their way: a stopping runner waits for them. */
   private final Set<Future<Void>> reporting = new java.util.HashSet<>();
   /**
@@ -74,32 +73,6 @@ public final class RunnerVerticle extends VerticleBase {
   private boolean accepting;
   /** Assignments answered (taken or refused) since start: lets routers settle the slots they promised. */
   private long assignments;
-
-  /** A running attempt: its run, its reporter, its leases, and whether the coordinator has seen it start. */
-  private static final class Active {
-    final int attempt;
-    final AttemptReporter reporter;
-    final List<String> requires;
-    List<LeaseKeeper.Lease> leases = List.of();
-    BrowserSession session;
-    BrowserJob browser;
-    /** The values of the secrets the attempt used: taken out of everything it reports. */
-    final io.robogrid.secrets.Redactor redactor = new io.robogrid.secrets.Redactor();
-    /** The desktops the job holds, by name, from its leases. */
-    final Map<String, DesktopJob> desktops = new LinkedHashMap<>();
-    WorkflowRun run;
-    boolean started;
-    /** A cancel that came before the run existed (while its leases were being taken): the run never starts. */
-    String cancelled;
-    /** When a coordinator last confirmed this attempt is still ours (System.nanoTime). */
-    long confirmedAt = System.nanoTime();
-
-    Active(int attempt, AttemptReporter reporter, List<String> requires) {
-      this.attempt = attempt;
-      this.reporter = reporter;
-      this.requires = requires;
-    }
-  }
 
   /** @param statusSink receives this runner's state whenever it changes (the node announces it to the grid) */
   public RunnerVerticle(RunnerOptions options, Clock clock, RandomGenerator random, StepCatalog catalog, Consumer<RunnerStatus> statusSink) {
@@ -146,7 +119,8 @@ public final class RunnerVerticle extends VerticleBase {
         bus.<JsonObject>consumer(RunnerAddresses.execute(options.node()), this::execute).completion(),
         bus.<JsonObject>consumer(RunnerAddresses.cancel(options.node()), this::cancel).completion()).mapEmpty();
     return consumers.andThen(v -> {
-      vertx.setPeriodic(options.heartbeatInterval().toMillis(), t -> heartbeat());
+      Heartbeats heartbeats = new Heartbeats(vertx, options.node(), options.selfFenceAfter(), active, finishing);
+      vertx.setPeriodic(options.heartbeatInterval().toMillis(), t -> heartbeats.beat());
       vertx.setPeriodic(options.statusInterval().toMillis(), t -> publishStatus());
       announce(1);
     });
@@ -197,7 +171,7 @@ public final class RunnerVerticle extends VerticleBase {
       publishStatus();
       return;
     }
-    Active entry = new Active(a.attempt(), new AttemptReporter(vertx, a.jobId().toString(), () -> stopStale(a.jobId(), a.attempt())), requires);
+    ActiveAttempt entry = new ActiveAttempt(a.attempt(), new AttemptReporter(vertx, a.jobId().toString(), () -> ActiveAttempt.stopStale(active, a.jobId(), a.attempt())), requires);
     active.put(a.jobId(), entry);
     msg.reply(new JsonObject().put("accepted", true));
     publishStatus();
@@ -209,7 +183,7 @@ public final class RunnerVerticle extends VerticleBase {
   }
 
   /** Takes the job's leases (reporting each), then runs it; a lease not free in time sends the job back to the queue. */
-  private void lease(Assignment a, Active entry) {
+  private void lease(Assignment a, ActiveAttempt entry) {
     entry.started = true;
     entry.confirmedAt = System.nanoTime();
     if (!accepting) { // the node began stopping while the start was being recorded
@@ -238,7 +212,7 @@ public final class RunnerVerticle extends VerticleBase {
   }
 
   /** For a job holding a browser slot: a fresh context and page in that slot's warm browser. */
-  private Future<Void> openBrowser(Active entry) {
+  private Future<Void> openBrowser(ActiveAttempt entry) {
     String slot = entry.leases.stream().map(LeaseKeeper.Lease::resource).filter(r -> r.startsWith(Capability.BROWSER + ":"))
         .map(r -> r.substring(r.lastIndexOf(':') + 1)).findFirst().orElse(null);
     if (slot == null || browsers == null) return Future.succeededFuture();
@@ -250,7 +224,7 @@ public final class RunnerVerticle extends VerticleBase {
   }
 
   /** For a job holding desktops: connects to each (an unreachable one fails the attempt) and starts its keep-alive. */
-  private Future<Void> openDesktops(Assignment a, Active entry) {
+  private Future<Void> openDesktops(Assignment a, ActiveAttempt entry) {
     Future<Void> chain = Future.succeededFuture();
     for (LeaseKeeper.Lease l : entry.leases) {
       if (!Capability.isDesktop(l.resource())) continue;
@@ -265,7 +239,7 @@ public final class RunnerVerticle extends VerticleBase {
     return chain;
   }
 
-  private void run(Assignment a, Active entry) {
+  private void run(Assignment a, ActiveAttempt entry) {
     if (!accepting) {
       finish(a, entry, Outcome.handedBack());
       return;
@@ -312,7 +286,7 @@ public final class RunnerVerticle extends VerticleBase {
    * A secret a step uses, decrypted here at the moment of use: its value is added to the attempt's redactions before
    * the step sees it, and the use is reported for the audit (name, step, node, time; never the value).
    */
-  private String secret(Assignment a, Active entry, String step, String name) {
+  private String secret(Assignment a, ActiveAttempt entry, String step, String name) {
     JsonObject sealed = a.secrets().getJsonObject(name);
     if (sealed == null) throw new StepFailure(ErrorClass.BAD_REFERENCE, "there is no secret named '" + name + "'");
     io.robogrid.secrets.MasterKey key = masterKey == null ? null : masterKey.get();
@@ -331,7 +305,7 @@ public final class RunnerVerticle extends VerticleBase {
    * leases are given back once the report is in (or has failed for good): the report ends their record, and nobody
    * may take a lease while its record still names this attempt.
    */
-  private void finish(Assignment a, Active entry, Outcome ended) {
+  private void finish(Assignment a, ActiveAttempt entry, Outcome ended) {
     Outcome outcome = entry.redactor.isEmpty() ? ended : Outcome.fromJson(entry.redactor.redact(ended.toJson()));
     log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} ended: {}{}", a.attempt(), outcome.kind(),
         outcome.error() == null ? "" : " (" + outcome.error().errorClass() + ": " + outcome.error().getMessage() + ")");
@@ -354,93 +328,18 @@ public final class RunnerVerticle extends VerticleBase {
     });
   }
 
-  private void release(UUID jobId, Active entry) {
+  private void release(UUID jobId, ActiveAttempt entry) {
     if (active.get(jobId) == entry) active.remove(jobId);
     publishStatus();
   }
 
   private void cancel(Message<JsonObject> msg) {
     UUID id = UUID.fromString(msg.body().getString("jobId"));
-    Active entry = active.get(id);
+    ActiveAttempt entry = active.get(id);
     if (entry != null && entry.attempt == msg.body().getInteger("attempt", entry.attempt)) {
       log.atInfo().addKeyValue("job", id).log("cancelling attempt {}: {}", entry.attempt, msg.body().getString("reason", "cancelled"));
-      cancel(entry, msg.body().getString("reason", "cancelled by request"));
+      entry.cancel(msg.body().getString("reason", "cancelled by request"));
     }
-  }
-
-  private static void cancel(Active entry, String reason) {
-    if (entry.run != null) entry.run.cancel(reason);
-    else entry.cancelled = reason;
-  }
-
-  /**
-   * The coordinators gave this attempt up (lost, cancelled): stop it without reporting further. Only that attempt:
-   * the job may already run here again under a newer one.
-   */
-  private void stopStale(UUID jobId, int attempt) {
-    Active entry = active.get(jobId);
-    if (entry != null && entry.attempt == attempt && entry.run != null) entry.run.cancel("attempt was taken from this node");
-  }
-
-  private void heartbeat() {
-    JsonObject attempts = new JsonObject();
-    finishing.forEach((id, attempt) -> attempts.put(id.toString(), attempt));
-    active.forEach((id, e) -> {
-      if (e.started && (e.run == null || !e.run.isDone())) attempts.put(id.toString(), e.attempt);
-    });
-    if (attempts.isEmpty()) return;
-    vertx.eventBus().<JsonObject>request(CoordinatorAddresses.HEARTBEAT, new JsonObject().put("node", options.node()).put("attempts", attempts))
-        .onSuccess(reply -> {
-          JsonArray alive = reply.body().getJsonArray("alive", new JsonArray());
-          JsonArray cancel = reply.body().getJsonArray("cancel", new JsonArray());
-          for (String id : attempts.fieldNames()) {
-            Active e = active.get(UUID.fromString(id));
-            if (!alive.contains(id)) stopStale(UUID.fromString(id), attempts.getInteger(id));
-            else if (e != null && e.attempt == attempts.getInteger(id)) {
-              e.confirmedAt = System.nanoTime();
-              // repeats a cancel whose direct message may have arrived before the run began
-              if (cancel.contains(id)) cancel(e, "cancelled by request");
-            }
-          }
-        })
-        .onFailure(e -> {
-          if (databaseAway(e)) {
-            // a coordinator is there but cannot write: while the database is away no attempt can be given to
-            // another node, so this node goes on with its attempts (and the coordinators wait for its heartbeats
-            // once the database is back before they give any up)
-            long now = System.nanoTime();
-            for (String id : attempts.fieldNames()) {
-              Active a = active.get(UUID.fromString(id));
-              if (a != null && a.attempt == attempts.getInteger(id)) a.confirmedAt = now;
-            }
-            log.warn("heartbeat for {} attempts not recorded: the database is unavailable; the attempts go on", attempts.size());
-          } else {
-            log.warn("heartbeat for {} attempts not delivered: {}", attempts.size(), e.getMessage());
-          }
-        })
-        .onComplete(ar -> selfFence());
-  }
-
-  /** A coordinator answered, and what it said is that its database cannot be reached. */
-  private static boolean databaseAway(Throwable e) {
-    return e instanceof io.vertx.core.eventbus.ReplyException re && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
-        && ErrorCode.fromBusCode(re.failureCode()) == ErrorCode.UNAVAILABLE;
-  }
-
-  /**
-   * Stops attempts no coordinator has confirmed for {@code selfFenceAfter}: cut off from them, this node cannot know
-   * whether they were given to another node, and two nodes must not keep working on one job.
-   */
-  private void selfFence() {
-    long limit = options.selfFenceAfter().toNanos();
-    long now = System.nanoTime();
-    List.copyOf(active.entrySet()).forEach(e -> {
-      Active a = e.getValue();
-      if (a.run != null && !a.run.isDone() && now - a.confirmedAt > limit) {
-        log.atWarn().addKeyValue("job", e.getKey()).log("no coordinator confirmed attempt {} for {} ms: stopping it", a.attempt, (now - a.confirmedAt) / 1_000_000);
-        a.run.abandon("node " + options.node() + " lost contact with the coordinators");
-      }
-    });
   }
 
   private Capability offered(String name) {
@@ -454,7 +353,7 @@ public final class RunnerVerticle extends VerticleBase {
    */
   private int used(String name) {
     int n = 0;
-    for (Active e : active.values()) if (e.requires.contains(name)) n++;
+    for (ActiveAttempt e : active.values()) if (e.requires.contains(name)) n++;
     return Math.max(n, leases.inUse(name));
   }
 
