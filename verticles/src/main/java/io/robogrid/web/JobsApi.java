@@ -1,5 +1,6 @@
 package io.robogrid.web;
 
+import io.robogrid.auth.Role;
 import io.robogrid.core.ErrorCode;
 import io.robogrid.core.JobState;
 import io.robogrid.core.RoboGridException;
@@ -17,7 +18,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -49,18 +49,18 @@ final class JobsApi {
     this.bus = bus;
   }
 
-  void mount(Router api) {
-    api.post("/jobs").handler(ctx -> answer(ctx, 201, submit(body(ctx), null)));
-    api.get("/jobs").handler(ctx -> answer(ctx, 200, list(ctx)));
-    api.get("/jobs/:id").handler(ctx -> {
+  void mount(ApiRoutes api) {
+    api.post("/jobs", Role.OPERATOR, ctx -> answer(ctx, 201, submit(body(ctx), null)));
+    api.get("/jobs", Role.VIEWER, ctx -> answer(ctx, 200, list(ctx)));
+    api.get("/jobs/:id", Role.VIEWER, ctx -> {
       UUID id = jobId(ctx);
       answer(ctx, 200, store.findWithSteps(id).compose(job -> store.artifacts(id).map(list -> annotate.apply(job.put("artifacts", list)))));
     });
-    api.get("/jobs/:id/artifacts").handler(ctx -> {
+    api.get("/jobs/:id/artifacts", Role.VIEWER, ctx -> {
       UUID id = jobId(ctx);
       answer(ctx, 200, store.find(id).compose(j -> store.artifacts(id)).map(list -> new JsonObject().put("artifacts", list)));
     });
-    api.get("/jobs/:id/artifacts/:name").handler(ctx -> store.artifact(jobId(ctx), ctx.pathParam("name")).onComplete(ar -> {
+    api.get("/jobs/:id/artifacts/:name", Role.VIEWER, ctx -> store.artifact(jobId(ctx), ctx.pathParam("name")).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -71,12 +71,12 @@ final class JobsApi {
           .putHeader("content-disposition", "attachment; filename=\"" + ctx.pathParam("name").replaceAll("[^A-Za-z0-9._-]", "_") + "\"")
           .end(ar.result().getValue());
     }));
-    api.get("/jobs/:id/events").handler(ctx -> answer(ctx, 200, events(ctx)));
-    api.post("/jobs/:id/cancel").handler(ctx -> answer(ctx, 202, cancel(jobId(ctx))));
-    api.post("/jobs/:id/rerun").handler(ctx -> answer(ctx, 201, rerun(jobId(ctx))));
-    api.post("/jobs/:id/review").handler(ctx -> answer(ctx, 200, reviewed(jobId(ctx), ctx)));
-    api.post("/jobs/:id/approve").handler(ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, true)));
-    api.post("/jobs/:id/reject").handler(ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, false)));
+    api.get("/jobs/:id/events", Role.VIEWER, ctx -> answer(ctx, 200, events(ctx)));
+    api.post("/jobs/:id/cancel", Role.OPERATOR, ctx -> answer(ctx, 202, cancel(jobId(ctx))));
+    api.post("/jobs/:id/rerun", Role.OPERATOR, ctx -> answer(ctx, 201, rerun(jobId(ctx))));
+    api.post("/jobs/:id/review", Role.OPERATOR, ctx -> answer(ctx, 200, reviewed(jobId(ctx), ctx)));
+    api.post("/jobs/:id/approve", Role.OPERATOR, ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, true)));
+    api.post("/jobs/:id/reject", Role.OPERATOR, ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, false)));
   }
 
   private Future<JsonObject> submit(JsonObject request, UUID rerunOf) {

@@ -1,5 +1,6 @@
 package io.robogrid.web;
 
+import io.robogrid.auth.Role;
 import io.robogrid.grid.ClusterView;
 import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Submissions;
@@ -43,6 +44,7 @@ public final class WebVerticle extends VerticleBase {
   private final Duration staleAfter;
   private Pool pool;
   private HttpServer server;
+  private ApiRoutes routes;
 
   /**
    * @param nodeInfo what {@code /health} tells about this node (id, roles, version)
@@ -72,26 +74,29 @@ public final class WebVerticle extends VerticleBase {
         cluster::withWaitingFor);
 
     Router router = Router.router(vertx);
+    router.route().handler(RequestGate::handle); // first: a request target that reads two ways goes no further
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes());
     router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).handler(bodies);
     router.get("/health").handler(ctx -> pool.query("SELECT 1").execute().onComplete(ar -> {
       JsonObject h = nodeInfo.copy().put("status", ar.succeeded() ? "UP" : "DOWN").put("db", ar.succeeded() ? "UP" : "DOWN");
       ctx.response().setStatusCode(ar.succeeded() ? 200 : 503).putHeader("content-type", "application/json").end(h.encode());
     }));
-    Router api = Router.router(vertx);
+    Router apiRouter = Router.router(vertx);
     io.robogrid.store.TokenStore tokenStore = new io.robogrid.store.TokenStore(pool);
     Authentication auth = new Authentication(tokenStore);
-    api.route().handler(auth::handle); // first: every API route below needs a token
+    ApiRoutes api = new ApiRoutes(apiRouter, auth::handle); // every API route below needs a token, and declares its role
+    routes = api;
     jobs.mount(api);
     Future<Void> agentNews = agents.mount(api);
     new TokensApi(tokenStore, auth, clock).mount(api);
     new RobotsApi(robots, new io.robogrid.store.ScheduleStore(pool), clock, vertx.eventBus()).mount(api);
     new SecretsApi(vertx, store.secrets(), keys, clock).mount(api);
-    api.get("/cluster").handler(ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
+    api.get("/cluster", Role.VIEWER, ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
     new NotificationsApi(new io.robogrid.store.NotificationStore(pool)).mount(api);
     EventStream stream = new EventStream(vertx, store);
-    api.get("/stream").handler(stream::handle);
-    router.route("/api/v1/*").subRouter(api);
+    api.get("/stream", Role.VIEWER, stream::handle);
+    api.finish(ApiErrors::handle);
+    router.route("/api/v1/*").subRouter(apiRouter);
     if (options.webRoot() != null && Files.isDirectory(Path.of(options.webRoot()))) {
       // GET and HEAD only: another method on an API path must still end as the API's 405, not fall through to a 404 here
       // the dashboard's files are small and change with every upgrade: browsers check them each time (no-cache
@@ -102,7 +107,6 @@ public final class WebVerticle extends VerticleBase {
       }).handler(StaticHandler.create(FileSystemAccess.ROOT, Path.of(options.webRoot()).toAbsolutePath().toString()).setCachingEnabled(false));
     }
     router.route().failureHandler(ApiErrors::handle);
-    api.route().failureHandler(ApiErrors::handle);
     for (int status : List.of(404, 405, 413)) router.errorHandler(status, ApiErrors::handle);
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
@@ -133,6 +137,11 @@ public final class WebVerticle extends VerticleBase {
             return null;
           }, false));
     }).otherwiseEmpty();
+  }
+
+  /** The API's routes with the role each needs, as mounted (the role model, for tests and documentation). */
+  List<ApiRoutes.Declared> routes() {
+    return routes.declared();
   }
 
   /** The port the server listens on (useful when configured with 0). */
