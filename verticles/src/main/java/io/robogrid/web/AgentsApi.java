@@ -160,7 +160,7 @@ final class AgentsApi {
     }
     end(w, false);
     JsonObject body = work.forAgent().put("heartbeatTimeoutMs", options.heartbeatTimeout().toMillis());
-    w.ctx.response().putHeader("content-type", "application/json").end(body.encode()).onComplete(ar -> {
+    w.ctx.response().putHeader("content-type", "application/json").end(JobsApi.encode(body)).onComplete(ar -> {
       if (ar.failed()) {
         release(work);
         return;

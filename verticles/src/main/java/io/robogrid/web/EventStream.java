@@ -169,7 +169,7 @@ final class EventStream {
         return;
       }
       highest = Math.max(highest, e.seq());
-      ws.writeTextMessage(e.toJson().encode());
+      ws.writeTextMessage(JobsApi.encode(e.toJson()));
     }
   }
 }

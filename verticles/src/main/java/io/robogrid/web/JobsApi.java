@@ -3,6 +3,7 @@ package io.robogrid.web;
 import io.robogrid.auth.Role;
 import io.robogrid.core.ErrorCode;
 import io.robogrid.core.JobState;
+import io.robogrid.core.JsonLimits;
 import io.robogrid.core.RoboGridException;
 import io.robogrid.jobs.JobEvents;
 import io.robogrid.jobs.JobLifecycle;
@@ -16,6 +17,7 @@ import io.robogrid.store.TransitionResult;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -29,6 +31,7 @@ import java.util.function.UnaryOperator;
 
 /** The job and robot endpoints under {@code /api/v1}. Handlers validate, call the store, publish the events they caused, and answer JSON. */
 final class JobsApi {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JobsApi.class);
   private static final int DEFAULT_LIMIT = 50;
 
   private final JobStore store;
@@ -218,6 +221,7 @@ final class JobsApi {
       throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getMessage().split("\n")[0]);
     }
     if (!(v instanceof JsonObject o)) throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object");
+    JsonLimits.STORED.check("the body", o); // a body is stored, or parts of it are: bounded here for every endpoint
     return o;
   }
 
@@ -261,7 +265,30 @@ final class JobsApi {
         ctx.fail(ar.cause());
         return;
       }
-      ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(ar.result().encode());
+      String body;
+      try {
+        body = encode(ar.result());
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+        return;
+      }
+      ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
     });
+  }
+
+  /** How deep an answer may be shown: a stored value's limit, and room for the answer around it. */
+  static final int ANSWER_DEPTH = JsonLimits.STORED.maxDepth() + 16;
+
+  /**
+   * {@code json} as text for a client. A value stored before submissions were bounded may nest deeper than the
+   * encoder writes: it is shown cut at {@link #ANSWER_DEPTH} rather than leave the client without an answer.
+   */
+  static String encode(JsonObject json) {
+    try {
+      return json.encode();
+    } catch (EncodeException e) {
+      log.warn("an answer nests too deeply to encode ({}): sent cut at {} levels", e.getMessage(), ANSWER_DEPTH);
+      return ((JsonObject) JsonLimits.cut(json, ANSWER_DEPTH)).encode();
+    }
   }
 }
