@@ -4,6 +4,7 @@ import io.robogrid.auth.Role;
 import io.robogrid.core.ErrorCode;
 import io.robogrid.core.JobState;
 import io.robogrid.core.JsonLimits;
+import io.robogrid.core.JsonText;
 import io.robogrid.core.RoboGridException;
 import io.robogrid.jobs.JobEvents;
 import io.robogrid.jobs.JobLifecycle;
@@ -161,6 +162,9 @@ final class JobsApi {
     return annotate.apply(r.job().toJson());
   }
 
+  private static final Instant FIRST_CURSOR = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LAST_CURSOR = Instant.parse("9999-12-31T23:59:59.999999Z");
+
   private Future<JsonObject> list(RoutingContext ctx) {
     String state = ctx.queryParams().get("state");
     JobState s = null;
@@ -180,6 +184,8 @@ final class JobsApi {
         String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
         beforeAt = Instant.parse(parts[0]);
         beforeId = UUID.fromString(parts[1]);
+        // the server gives out creation times: anything outside years 1 to 9999 is made up (and may be beyond a database date)
+        if (beforeAt.isBefore(FIRST_CURSOR) || beforeAt.isAfter(LAST_CURSOR)) throw new IllegalArgumentException("out of range");
       } catch (RuntimeException e) {
         throw RoboGridException.invalidRequest("cursor: not a cursor this server gave out");
       }
@@ -222,6 +228,7 @@ final class JobsApi {
     }
     if (!(v instanceof JsonObject o)) throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object");
     JsonLimits.STORED.check("the body", o); // a body is stored, or parts of it are: bounded here for every endpoint
+    if (JsonText.containsNul(o)) throw RoboGridException.invalidRequest("the body contains a NUL character (\\u0000), which cannot be stored");
     return o;
   }
 

@@ -14,8 +14,13 @@ import java.nio.charset.StandardCharsets;
  * two ways is refused (400 INVALID_REQUEST), not normalised. A router decodes and normalises a path before it
  * routes it, and whatever looks at the raw path (a log line, a proxy's rule, once our own role check) would then see
  * another request than the one that runs. Refused, so that there is one reading only:
- * dot segments ({@code .}, {@code ..}, also percent-encoded), empty segments ({@code //}), an encoded {@code /} or
- * {@code \} inside a segment, a raw {@code \}, malformed percent-encoding ({@code %zz}), bytes that are not UTF-8.
+ * <ul>
+ *   <li>dot segments ({@code .}, {@code ..}, also percent-encoded), empty segments ({@code //}), an encoded
+ *       {@code /} or {@code \} inside a segment, and a raw {@code \};</li>
+ *   <li>malformed percent-encoding ({@code %zz}), bytes that are not UTF-8, raw characters outside printable ASCII,
+ *       and control characters (NUL above all, which PostgreSQL cannot store) in the path or the query;</li>
+ *   <li>two {@code Host} or {@code Authorization} headers; an {@code Expect} other than {@code 100-continue} (417).</li>
+ * </ul>
  * An unreserved character sent percent-encoded ({@code %6aobs}) means the same as the character and is let through:
  * routing and every role check see the decoded path.
  */
@@ -24,12 +29,25 @@ final class RequestGate {
 
   static void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    String problem = pathProblem(req.path());
+    String expect = req.getHeader("Expect");
+    if (expect != null && !expect.strip().equalsIgnoreCase("100-continue")) {
+      ApiErrors.send(ctx, ErrorCode.EXPECTATION_FAILED, "Expect: only '100-continue' is understood here");
+      return;
+    }
+    String problem = headerProblem(req);
+    if (problem == null) problem = pathProblem(req.path());
+    if (problem == null) problem = queryProblem(req.query());
     if (problem != null) {
       ApiErrors.send(ctx, ErrorCode.INVALID_REQUEST, problem);
       return;
     }
     ctx.next();
+  }
+
+  private static String headerProblem(HttpServerRequest req) {
+    if (req.headers().getAll("Host").size() > 1) return "the request has more than one Host header";
+    if (req.headers().getAll("Authorization").size() > 1) return "the request has more than one Authorization header";
+    return null;
   }
 
   /** Why {@code raw} (a path as sent, still percent-encoded) is refused, or null. */
@@ -51,6 +69,35 @@ final class RequestGate {
       }
       if (decoded.equals(".") || decoded.equals("..")) return "dot segments ('.', '..', also encoded as %2e) are not allowed in a path";
       if (decoded.indexOf('/') >= 0 || decoded.indexOf('\\') >= 0) return "an encoded '/' or '\\' (%2f, %5c) is not allowed in a path";
+      String control = control(decoded);
+      if (control != null) return "path: " + control;
+    }
+    return null;
+  }
+
+  /** Why {@code raw} (a query string as sent, without its {@code ?}) is refused, or null. */
+  static String queryProblem(String raw) {
+    if (raw == null || raw.isEmpty()) return null;
+    // the query decoder splits on ';' as on '&': so does this check
+    for (String pair : raw.split("[&;]")) {
+      String decoded;
+      try {
+        decoded = decode(pair, true);
+      } catch (IllegalArgumentException e) {
+        return "query: " + e.getMessage();
+      }
+      String control = control(decoded);
+      if (control != null) return "query: " + control;
+    }
+    return null;
+  }
+
+  private static String control(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
+        return (c == 0 ? "NUL (%00)" : String.format("the control character U+%04X", (int) c)) + " is not allowed";
+      }
     }
     return null;
   }

@@ -107,10 +107,12 @@ public final class WebVerticle extends VerticleBase {
       }).handler(StaticHandler.create(FileSystemAccess.ROOT, Path.of(options.webRoot()).toAbsolutePath().toString()).setCachingEnabled(false));
     }
     router.route().failureHandler(ApiErrors::handle);
-    for (int status : List.of(404, 405, 413)) router.errorHandler(status, ApiErrors::handle);
+    // what the router refuses before any handler runs (a path it cannot decode, no Host header) in the API's shape too
+    for (int status : List.of(400, 404, 405, 406, 413, 415, 417, 500)) router.errorHandler(status, ApiErrors::handle);
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
         .setMaxWebSocketFrameSize(65536).setCompressionSupported(true));
+    server.invalidRequestHandler(ApiErrors::invalidRequest);
     return agentNews.compose(v -> firstAdminToken(tokenStore)).compose(v -> view.follow(vertx, nodeInfo.getString("node"))).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
   }
 

@@ -63,6 +63,87 @@ class BadInputTest {
     return "[".repeat(depth) + "]".repeat(depth);
   }
 
+  /** ERROR lines logged meanwhile by the grid's own code: bad input is not an unexpected error. */
+  private final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> errorLog = new ch.qos.logback.core.AppenderBase<>() {
+    @Override
+    protected void append(ch.qos.logback.classic.spi.ILoggingEvent e) {
+      if (e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR)) errors.add(e.getLoggerName() + ": " + e.getFormattedMessage());
+    }
+  };
+
+  private void watchErrors() {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    errorLog.setContext(root.getLoggerContext());
+    errorLog.start();
+    root.addAppender(errorLog);
+  }
+
+  @AfterEach
+  void unwatch() {
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(errorLog);
+  }
+
+  private static String cursor(String text) {
+    return java.util.Base64.getUrlEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void nulAnOutOfRangeCursorAndBrokenHttpGetA4xxInTheErrorShapeAndStoreNothing() {
+    watchErrors();
+    String agent = grid.token("agent", "agent");
+    int tokensBefore = grid.get("/api/v1/tokens").bodyAsJsonObject().getJsonArray("tokens").size();
+    assertRefused(send("GET", "/api/v1/jobs?robot=%00", null), 400, "INVALID_REQUEST", "NUL in a query parameter");
+    assertRefused(send("GET", "/api/v1/jobs?state=queued&robot=a%00", null), 400, "INVALID_REQUEST", "NUL in a second query parameter");
+    assertRefused(send("DELETE", "/api/v1/tokens/a%00b", null), 400, "INVALID_REQUEST", "NUL in a path segment");
+    assertRefused(send("GET", "/api/v1/jobs/" + UUID.randomUUID() + "/artifacts/a%00b", null), 400, "INVALID_REQUEST", "NUL in an artifact name");
+    assertRefused(send("GET", "/api/v1/jobs?robot=%C3%28", null), 400, "INVALID_REQUEST", "bytes that are not UTF-8 in a query");
+    assertRefused(send("GET", "/api/v1/jobs?robot=%zz", null), 400, "INVALID_REQUEST", "malformed percent-encoding in a query");
+    byte[] claim = ("{\"claims\": [{\"jobId\": \"" + UUID.randomUUID() + "\", \"step\": \"a\\u0000\", \"attempt\": 1}]}").getBytes(StandardCharsets.UTF_8);
+    assertRefused(RawHttp.send(grid.port, RawHttp.request("POST", "/api/v1/agents/a1/heartbeat", RawHttp.bearer(agent), claim), ANSWER_WITHIN_MS),
+        400, "INVALID_REQUEST", "a heartbeat's claim step with NUL");
+    assertRefused(send("GET", "/api/v1/jobs?cursor=" + cursor("+1000000000-12-31T23:59:59Z|" + UUID.randomUUID()), null), 400, "INVALID_REQUEST",
+        "a cursor beyond what a date holds");
+    assertRefused(send("GET", "/api/v1/jobs?cursor=" + cursor("+300000-12-31T23:59:59Z|" + UUID.randomUUID()), null), 400, "INVALID_REQUEST",
+        "a cursor beyond PostgreSQL's range");
+    assertRefused(send("GET", "/api/v1/jobs/%zz", null), 400, "INVALID_REQUEST", "malformed percent-encoding in the path");
+    String token = "Authorization: Bearer " + TestGrid.ADMIN_TOKEN + "\r\n";
+    assertRefused(RawHttp.send(grid.port, "GET /api/v1/jobs HTTP/1.1\r\n" + token + "Connection: close\r\n\r\n", ANSWER_WITHIN_MS),
+        400, "INVALID_REQUEST", "no Host header");
+    assertRefused(RawHttp.send(grid.port, "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n", ANSWER_WITHIN_MS), 400, "INVALID_REQUEST",
+        "no Host header on /health");
+    assertRefused(RawHttp.send(grid.port, "POST /api/v1/jobs HTTP/1.1\r\nHost: x\r\nExpect: 999-nope\r\n" + token
+        + "Content-Length: 18\r\nConnection: close\r\n\r\n{\"robot\": \"hello\"}", ANSWER_WITHIN_MS), 417, "EXPECTATION_FAILED", "Expect: 999-nope");
+    assertRefused(RawHttp.send(grid.port, "GET /api/v1/jobs HTTP/1.1\r\nHost: x\r\nExpect: 999-nope\r\n" + token + "Connection: close\r\n\r\n",
+        ANSWER_WITHIN_MS), 417, "EXPECTATION_FAILED", "Expect: 999-nope on a GET");
+    RawHttp.Answer chunked = RawHttp.send(grid.port, "POST /api/v1/jobs HTTP/1.1\r\nHost: x\r\n" + token
+        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", ANSWER_WITHIN_MS);
+    assertRefused(chunked, 400, "INVALID_REQUEST", "malformed chunked encoding");
+
+    assertEquals(0, jobs());
+    assertEquals(tokensBefore, grid.get("/api/v1/tokens").bodyAsJsonObject().getJsonArray("tokens").size());
+    assertEquals(List.of(), errors.stream().filter(e -> e.startsWith("io.robogrid") || e.startsWith("io.vertx")).toList(),
+        "bad input was logged as an unexpected error");
+  }
+
+  @Test
+  void aDataErrorFromPostgresqlIsTheRequestsFaultNotTheServers(Vertx vertx) {
+    // whatever validation misses, PostgreSQL's refusal of a value (here NUL in text: 22021) is a 400, not a 500
+    Pool pool = grid.db.pool(vertx);
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+    router.get("/nul").handler(ctx -> pool.preparedQuery("SELECT $1::text").execute(io.vertx.sqlclient.Tuple.of("a\u0000b")).onComplete(ar ->
+        ctx.fail(ar.failed() ? ar.cause() : new IllegalStateException("PostgreSQL took a NUL"))));
+    router.get("/date").handler(ctx -> pool.query("SELECT '294277-01-01'::timestamptz").execute().onComplete(ar ->
+        ctx.fail(ar.failed() ? ar.cause() : new IllegalStateException("PostgreSQL took year 294277"))));
+    router.route().failureHandler(ApiErrors::handle);
+    int port = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")).actualPort();
+    for (String path : List.of("/nul", "/date")) {
+      RawHttp.Answer a = RawHttp.send(port, RawHttp.request("GET", path, "", null), ANSWER_WITHIN_MS);
+      assertRefused(a, 400, "INVALID_REQUEST", path);
+    }
+    Await.result(pool.close());
+  }
+
   @Test
   void aDeeplyNestedInputIsRefusedAndStoresNothing() {
     RawHttp.Answer a = send("POST", "/api/v1/jobs", "{\"robot\": \"hello\", \"input\": {\"a\": " + nested(997) + "}}");
