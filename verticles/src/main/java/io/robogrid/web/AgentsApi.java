@@ -284,7 +284,7 @@ final class AgentsApi {
   }
 
   private Duration waitParam(RoutingContext ctx) {
-    String s = ctx.queryParams().get("wait");
+    String s = Params.one(ctx, "wait");
     if (s == null || s.isBlank()) return Duration.ZERO;
     Duration d;
     try {

@@ -50,14 +50,14 @@ final class EventStream {
 
   void handle(RoutingContext ctx) {
     UUID job;
-    String jobParam = ctx.queryParams().get("job");
+    String jobParam = Params.one(ctx, "job");
     try {
       job = jobParam == null || jobParam.isEmpty() ? null : UUID.fromString(jobParam);
     } catch (IllegalArgumentException e) {
       throw RoboGridException.invalidRequest("job: '" + jobParam + "' is not a job id");
     }
-    String afterParam = ctx.queryParams().get("after");
-    long after = afterParam == null || afterParam.isEmpty() ? -1 : JobsApi.longParam(ctx, "after", -1);
+    String afterParam = Params.one(ctx, "after");
+    long after = afterParam == null || afterParam.isEmpty() ? -1 : Params.longParam(ctx, "after", -1);
     if (!ctx.request().canUpgradeToWebSocket()) {
       throw new RoboGridException(ErrorCode.INVALID_REQUEST, "this endpoint is a WebSocket: connect with an Upgrade request");
     }

@@ -6,6 +6,7 @@ import io.robogrid.core.JobState;
 import io.robogrid.core.JsonLimits;
 import io.robogrid.core.JsonText;
 import io.robogrid.core.RoboGridException;
+import io.robogrid.core.StrictJson;
 import io.robogrid.jobs.JobEvents;
 import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Submissions;
@@ -17,7 +18,6 @@ import io.robogrid.store.NewJob;
 import io.robogrid.store.TransitionResult;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -166,7 +166,7 @@ final class JobsApi {
   private static final Instant LAST_CURSOR = Instant.parse("9999-12-31T23:59:59.999999Z");
 
   private Future<JsonObject> list(RoutingContext ctx) {
-    String state = ctx.queryParams().get("state");
+    String state = Params.one(ctx, "state");
     JobState s = null;
     if (state != null && !state.isEmpty()) {
       try {
@@ -175,10 +175,10 @@ final class JobsApi {
         throw RoboGridException.invalidRequest("state: '" + state + "' is not one of " + List.of(JobState.values()));
       }
     }
-    int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, JobQuery.MAX_LIMIT);
+    int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, JobQuery.MAX_LIMIT);
     Instant beforeAt = null;
     UUID beforeId = null;
-    String cursor = ctx.queryParams().get("cursor");
+    String cursor = Params.one(ctx, "cursor");
     if (cursor != null && !cursor.isEmpty()) {
       try {
         String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
@@ -190,8 +190,8 @@ final class JobsApi {
         throw RoboGridException.invalidRequest("cursor: not a cursor this server gave out");
       }
     }
-    String robot = ctx.queryParams().get("robot");
-    String review = ctx.queryParams().get("review");
+    String robot = Params.one(ctx, "robot");
+    String review = Params.one(ctx, "review");
     if (review != null && !review.isEmpty() && !review.equals("open")) throw RoboGridException.invalidRequest("review: the only filter is 'open'");
     boolean reviewOpen = "open".equals(review);
     return store.list(new JobQuery(s, robot == null || robot.isEmpty() ? null : robot, limit, beforeAt, beforeId, reviewOpen)).map(jobs -> {
@@ -208,8 +208,8 @@ final class JobsApi {
 
   private Future<JsonObject> events(RoutingContext ctx) {
     UUID id = jobId(ctx);
-    long after = longParam(ctx, "after", 0);
-    int limit = intParam(ctx, "limit", 1000, 1, 10_000);
+    long after = Params.longParam(ctx, "after", 0);
+    int limit = Params.intParam(ctx, "limit", 1000, 1, 10_000);
     return store.find(id).compose(j -> store.events(after, id, limit)).map(list -> {
       JsonArray out = new JsonArray();
       list.forEach(e -> out.add(e.toJson()));
@@ -220,12 +220,7 @@ final class JobsApi {
   static JsonObject body(RoutingContext ctx) {
     String text = ctx.body().asString();
     if (text == null || text.isBlank()) throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object");
-    Object v;
-    try {
-      v = io.vertx.core.json.Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getMessage().split("\n")[0]);
-    }
+    Object v = StrictJson.parse(ctx.body().buffer().getBytes()); // one meaning only: no duplicate keys, comments, lone surrogates
     if (!(v instanceof JsonObject o)) throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object");
     JsonLimits.STORED.check("the body", o); // a body is stored, or parts of it are: bounded here for every endpoint
     if (JsonText.containsNul(o)) throw RoboGridException.invalidRequest("the body contains a NUL character (\\u0000), which cannot be stored");
@@ -247,22 +242,6 @@ final class JobsApi {
       return UUID.fromString(value);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw RoboGridException.invalidRequest(field + ": '" + value + "' is not a job id");
-    }
-  }
-
-  static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-    long v = longParam(ctx, name, dflt);
-    if (v < min || v > max) throw RoboGridException.invalidRequest(name + ": must be from " + min + " to " + max);
-    return (int) v;
-  }
-
-  static long longParam(RoutingContext ctx, String name, long dflt) {
-    String s = ctx.queryParams().get(name);
-    if (s == null || s.isEmpty()) return dflt;
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      throw RoboGridException.invalidRequest(name + ": '" + s + "' is not a whole number");
     }
   }
 

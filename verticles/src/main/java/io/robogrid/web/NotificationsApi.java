@@ -14,8 +14,8 @@ final class NotificationsApi {
 
   void mount(ApiRoutes api) {
     api.get("/notifications", Role.VIEWER, ctx -> {
-      String job = ctx.queryParams().get("job");
-      int limit = JobsApi.intParam(ctx, "limit", 100, 1, 1000);
+      String job = Params.one(ctx, "job");
+      int limit = Params.intParam(ctx, "limit", 100, 1, 1000);
       JobsApi.answer(ctx, 200, store.list(job == null || job.isBlank() ? null : JobsApi.jobIdIn(job, "job"), limit)
           .map(list -> new JsonObject().put("notifications", list)));
     });

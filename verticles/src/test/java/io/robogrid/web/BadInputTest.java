@@ -144,6 +144,69 @@ class BadInputTest {
     Await.result(pool.close());
   }
 
+  private RawHttp.Answer submitBytes(byte[] body) {
+    return RawHttp.send(grid.port, RawHttp.request("POST", "/api/v1/jobs", RawHttp.bearer(TestGrid.ADMIN_TOKEN)
+        + "Content-Type: application/json\r\n", body), ANSWER_WITHIN_MS);
+  }
+
+  private static byte[] bytes(String prefix, int[] raw, String suffix) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.writeBytes(prefix.getBytes(StandardCharsets.UTF_8));
+    for (int x : raw) b.write(x);
+    b.writeBytes(suffix.getBytes(StandardCharsets.UTF_8));
+    return b.toByteArray();
+  }
+
+  @Test
+  void jsonThatCouldBeReadTwoWaysIsRefusedAsMalformed() {
+    String in = "{\"robot\": \"hello\", \"input\": ";
+    java.util.Map<String, byte[]> bodies = new java.util.LinkedHashMap<>();
+    bodies.put("duplicate keys", "{\"robot\": \"hello\", \"robot\": \"other\"}".getBytes(StandardCharsets.UTF_8));
+    bodies.put("duplicate keys deeper", (in + "{\"a\": 1, \"a\": 2}}").getBytes(StandardCharsets.UTF_8));
+    bodies.put("a block comment", "{\"robot\": \"hello\" /* c */}".getBytes(StandardCharsets.UTF_8));
+    bodies.put("a line comment", "{\"robot\": \"hello\" // c\n}".getBytes(StandardCharsets.UTF_8));
+    bodies.put("a lone high surrogate", (in + "{\"a\": \"x\\ud800\"}}").getBytes(StandardCharsets.UTF_8));
+    bodies.put("a lone low surrogate in a key", (in + "{\"\\udc00\": 1}}").getBytes(StandardCharsets.UTF_8));
+    bodies.put("a reversed surrogate pair", (in + "{\"a\": \"\\udd1e\\ud834\"}}").getBytes(StandardCharsets.UTF_8));
+    bodies.put("1e999", (in + "{\"a\": 1e999}}").getBytes(StandardCharsets.UTF_8));
+    bodies.put("-1e999", (in + "{\"a\": -1e999}}").getBytes(StandardCharsets.UTF_8));
+    bodies.put("1e-999, not zero but read as zero", (in + "{\"a\": 1e-999}}").getBytes(StandardCharsets.UTF_8));
+    bodies.put("trailing text", "{\"robot\": \"hello\"} x".getBytes(StandardCharsets.UTF_8));
+    bodies.put("two values", "{\"robot\": \"hello\"}{}".getBytes(StandardCharsets.UTF_8));
+    bodies.put("bytes that are not UTF-8", bytes(in + "{\"a\": \"", new int[] {0xC3, 0x28}, "\"}}"));
+    bodies.put("an overlong UTF-8 encoding", bytes(in + "{\"a\": \"", new int[] {0xC0, 0xAF}, "\"}}"));
+    bodies.put("a surrogate encoded in UTF-8", bytes(in + "{\"a\": \"", new int[] {0xED, 0xA0, 0x80}, "\"}}"));
+    bodies.put("UTF-16", "{\"robot\": \"hello\"}".getBytes(StandardCharsets.UTF_16LE));
+    bodies.put("a byte order mark", bytes("", new int[] {0xEF, 0xBB, 0xBF}, "{\"robot\": \"hello\"}"));
+    bodies.put("NaN", (in + "{\"a\": NaN}}").getBytes(StandardCharsets.UTF_8));
+    bodies.put("single quotes", "{'robot': 'hello'}".getBytes(StandardCharsets.UTF_8));
+    java.util.List<String> wrong = new java.util.ArrayList<>();
+    bodies.forEach((what, body) -> {
+      RawHttp.Answer a = submitBytes(body);
+      if (a.status() != 400 || !"MALFORMED_JSON".equals(a.errorCode())) wrong.add(what + ": " + a);
+    });
+    assertEquals(List.of(), wrong);
+    assertEquals(0, jobs());
+
+    // what reads one way only is kept exactly: a surrogate pair, a large but finite number, a 30-digit integer
+    RawHttp.Answer ok = submitBytes((in + "{\"clef\": \"\\ud834\\udd1e\", \"big\": 1e308, \"int\": 123456789012345678901234567890}}")
+        .getBytes(StandardCharsets.UTF_8));
+    assertEquals(201, ok.status(), ok.toString());
+    JsonObject input = grid.job(new JsonObject(ok.bodyText()).getString("id")).getJsonObject("input");
+    assertEquals("\ud834\udd1e", input.getString("clef"));
+    assertEquals(1e308, input.getDouble("big"));
+    assertEquals(new java.math.BigInteger("123456789012345678901234567890"), new java.math.BigDecimal(input.getValue("int").toString()).toBigIntegerExact());
+  }
+
+  @Test
+  void aQueryParameterGivenTwiceIsRefusedRatherThanOneOfThemPicked() {
+    assertRefused(send("GET", "/api/v1/jobs?state=QUEUED&state=FAILED", null), 400, "INVALID_REQUEST", "state twice");
+    assertRefused(send("GET", "/api/v1/jobs?limit=1;limit=500", null), 400, "INVALID_REQUEST", "limit twice, once after ';'");
+    assertRefused(send("GET", "/api/v1/notifications?job=" + UUID.randomUUID() + "&job=" + UUID.randomUUID(), null), 400, "INVALID_REQUEST",
+        "job twice");
+    assertEquals(200, send("GET", "/api/v1/jobs?state=QUEUED&limit=5", null).status());
+  }
+
   @Test
   void aDeeplyNestedInputIsRefusedAndStoresNothing() {
     RawHttp.Answer a = send("POST", "/api/v1/jobs", "{\"robot\": \"hello\", \"input\": {\"a\": " + nested(997) + "}}");
