@@ -27,7 +27,9 @@ public enum ErrorCode {
   /** The request line (path and query) is longer than the server reads. */
   URI_TOO_LONG(414),
   /** The request's headers are larger than the server reads. */
-  HEADERS_TOO_LARGE(431);
+  HEADERS_TOO_LARGE(431),
+  /** An {@code Idempotency-Key} sent again with another request than the one it was first used for. */
+  IDEMPOTENCY_KEY_REUSED(409);
 
   private final int httpStatus;
 

@@ -11,6 +11,7 @@ import io.robogrid.jobs.JobEvents;
 import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Submissions;
 import io.robogrid.runner.RunnerAddresses;
+import io.robogrid.store.IdempotencyStore;
 import io.robogrid.store.JobQuery;
 import io.robogrid.store.JobRecord;
 import io.robogrid.store.JobStore;
@@ -42,9 +43,12 @@ final class JobsApi {
   private final EventBus bus;
   private final UnaryOperator<JsonObject> annotate;
 
+  private final IdempotentSubmits idempotent;
+
   /** @param annotate adds what the grid knows to a job's JSON (why a queued job waits) */
-  JobsApi(JobStore store, Submissions submissions, JobLifecycle lifecycle, Clock clock, EventBus bus,
+  JobsApi(JobStore store, IdempotencyStore keys, Submissions submissions, JobLifecycle lifecycle, Clock clock, EventBus bus,
           UnaryOperator<JsonObject> annotate) {
+    this.idempotent = new IdempotentSubmits(store, keys, this::published, annotate, clock);
     this.annotate = annotate;
     this.store = store;
     this.submissions = submissions;
@@ -54,7 +58,7 @@ final class JobsApi {
   }
 
   void mount(ApiRoutes api) {
-    api.post("/jobs", Role.OPERATOR, ctx -> answer(ctx, 201, submit(body(ctx), null)));
+    api.post("/jobs", Role.OPERATOR, ctx -> answer(ctx, 201, submitOnce(ctx)));
     api.get("/jobs", Role.VIEWER, ctx -> answer(ctx, 200, list(ctx)));
     api.get("/jobs/:id", Role.VIEWER, ctx -> {
       UUID id = jobId(ctx);
@@ -81,6 +85,17 @@ final class JobsApi {
     api.post("/jobs/:id/review", Role.OPERATOR, ctx -> answer(ctx, 200, reviewed(jobId(ctx), ctx)));
     api.post("/jobs/:id/approve", Role.OPERATOR, ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, true)));
     api.post("/jobs/:id/reject", Role.OPERATOR, ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, false)));
+  }
+
+  /** {@code POST /jobs}, with an {@code Idempotency-Key} or without. */
+  private Future<JsonObject> submitOnce(RoutingContext ctx) {
+    JsonObject request = body(ctx);
+    String key = IdempotentSubmits.key(ctx);
+    if (key == null) return submit(request, null);
+    return idempotent.submit("POST /jobs", request, submissions.accept(request, null), caller(ctx), key).map(o -> {
+      if (o.replayed()) ctx.response().putHeader(IdempotentSubmits.REPLAYED, "true");
+      return o.job();
+    });
   }
 
   private Future<JsonObject> submit(JsonObject request, UUID rerunOf) {

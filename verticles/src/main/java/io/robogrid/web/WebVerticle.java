@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 /** The web role: REST API under {@code /api/v1}, the event stream, {@code /health}, and the dashboard's static files. */
 public final class WebVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
+  /** How often keys older than a day are deleted (by every web node: a delete twice does no harm). */
+  private static final Duration KEYS_PRUNED_EVERY = Duration.ofMinutes(10);
 
   private final WebOptions options;
   private final DatabaseOptions db;
@@ -70,7 +72,10 @@ public final class WebVerticle extends VerticleBase {
     ClusterView view = new ClusterView(clock, staleAfter, new EventStream.GridEvents(vertx.eventBus(), clock));
     AgentsApi agents = new AgentsApi(vertx, new io.robogrid.store.AgentStore(pool), options.agents(), clock);
     ClusterApi cluster = new ClusterApi(view, store, nodeInfo.getString("node"), clock, agents::agents);
-    JobsApi jobs = new JobsApi(store, submissions, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus(),
+    io.robogrid.store.IdempotencyStore idempotencyKeys = new io.robogrid.store.IdempotencyStore(pool);
+    vertx.setPeriodic(KEYS_PRUNED_EVERY.toMillis(), t -> idempotencyKeys.prune(clock.instant())
+        .onFailure(e -> log.warn("could not forget old idempotency keys (tried again in {}): {}", KEYS_PRUNED_EVERY, e.toString())));
+    JobsApi jobs = new JobsApi(store, idempotencyKeys, submissions, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus(),
         cluster::withWaitingFor);
 
     Router router = Router.router(vertx);
