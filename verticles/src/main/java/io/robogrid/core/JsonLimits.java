@@ -23,7 +23,7 @@ public final class JsonLimits {
   private final long maxBytes;
 
   public JsonLimits(int maxDepth, long maxBytes) {
-    if (maxDepth < 1 || maxBytes < 2) throw new IllegalArgumentException("limits must allow at least {}");
+    if (maxDepth < 1 || maxBytes < 1) throw new IllegalArgumentException("limits must be at least 1");
     this.maxDepth = maxDepth;
     this.maxBytes = maxBytes;
   }
