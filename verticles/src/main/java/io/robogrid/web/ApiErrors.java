@@ -23,9 +23,23 @@ final class ApiErrors {
   private ApiErrors() {}
 
   static void send(RoutingContext ctx, ErrorCode code, String message) {
-    if (ctx.response().ended()) return;
-    ctx.response().setStatusCode(code.httpStatus()).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", new JsonObject().put("code", code.name()).put("message", message)).encode());
+    if (ctx.response().ended() || ctx.response().closed()) return;
+    ctx.response().setStatusCode(code.httpStatus()).putHeader("content-type", "application/json").end(json(code, message));
+  }
+
+  /** The error shape: {@code {"error": {"code", "message"}}}. */
+  static String json(ErrorCode code, String message) {
+    return new JsonObject().put("error", new JsonObject().put("code", code.name()).put("message", message)).encode();
+  }
+
+  /**
+   * For the request's exception handler: reading it failed in HTTP itself (a malformed chunk in a body no handler
+   * reads). Answered at once, before the connection closes under it.
+   */
+  static void broken(RoutingContext ctx, Throwable t) {
+    if (!brokenHttp(t)) return;
+    log.info("{} {}: the request broke off or is not valid HTTP: {}", ctx.request().method(), ctx.request().path(), t.toString());
+    send(ctx, ErrorCode.INVALID_REQUEST, "the request is not valid HTTP: " + t.getMessage());
   }
 
   /** A connection to PostgreSQL could not be made or was lost: the service is unavailable, the request was not wrong. */
@@ -69,8 +83,7 @@ final class ApiErrors {
     String message = code == ErrorCode.URI_TOO_LONG ? "the request line is too long"
         : code == ErrorCode.HEADERS_TOO_LARGE ? "the request's headers are too large" : "the request is not valid HTTP";
     request.response().setStatusCode(code.httpStatus()).putHeader("content-type", "application/json").putHeader("connection", "close")
-        .end(new JsonObject().put("error", new JsonObject().put("code", code.name()).put("message", message)).encode())
-        .onComplete(v -> request.connection().close());
+        .end(json(code, message)).onComplete(v -> request.connection().close());
   }
 
   /** The router's failure handler: maps what went wrong to a code. */

@@ -266,6 +266,7 @@ final class JobsApi {
         ctx.fail(ar.cause());
         return;
       }
+      if (ctx.response().ended() || ctx.response().closed()) return; // answered already (a broken request) or the client left
       String body;
       try {
         body = encode(ar.result());

@@ -29,6 +29,7 @@ final class RequestGate {
 
   static void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
+    req.exceptionHandler(t -> ApiErrors.broken(ctx, t)); // a body handler puts its own; without one, a broken body is still answered
     String expect = req.getHeader("Expect");
     if (expect != null && !expect.strip().equalsIgnoreCase("100-continue")) {
       ApiErrors.send(ctx, ErrorCode.EXPECTATION_FAILED, "Expect: only '100-continue' is understood here");

@@ -81,7 +81,12 @@ public final class WebVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(RequestGate::handle); // first: a request target that reads two ways goes no further
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes());
-    router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).handler(bodies);
+    // every request is read whole before anything acts on it (a body that breaks off is refused, not half-acted on),
+    // except a WebSocket upgrade, which must not be read
+    router.route().handler(ctx -> {
+      if (ctx.request().canUpgradeToWebSocket()) ctx.next();
+      else bodies.handle(ctx);
+    });
     router.get("/health").handler(ctx -> pool.query("SELECT 1").execute().onComplete(ar -> {
       JsonObject h = nodeInfo.copy().put("status", ar.succeeded() ? "UP" : "DOWN").put("db", ar.succeeded() ? "UP" : "DOWN");
       ctx.response().setStatusCode(ar.succeeded() ? 200 : 503).putHeader("content-type", "application/json").end(h.encode());
@@ -117,7 +122,7 @@ public final class WebVerticle extends VerticleBase {
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
         .setMaxWebSocketFrameSize(65536).setCompressionSupported(true));
-    server.invalidRequestHandler(ApiErrors::invalidRequest);
+    server.invalidRequestHandler(ApiErrors::invalidRequest).connectionHandler(HttpVersions::install);
     return agentNews.compose(v -> firstAdminToken(tokenStore)).compose(v -> view.follow(vertx, nodeInfo.getString("node"))).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
   }
 

@@ -33,11 +33,7 @@ public final class RawHttp {
     }
 
     public String header(String name) {
-      for (String line : head.split("\r\n")) {
-        int colon = line.indexOf(':');
-        if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) return line.substring(colon + 1).trim();
-      }
-      return null;
+      return RawHttp.header(head, name);
     }
 
     @Override
@@ -48,6 +44,15 @@ public final class RawHttp {
   }
 
   private RawHttp() {}
+
+  /** The value of header {@code name} in a response head, or null. */
+  public static String header(String head, String name) {
+    for (String line : head.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) return line.substring(colon + 1).trim();
+    }
+    return null;
+  }
 
   /** Sends {@code request} (the whole request: request line, headers, body) and reads one answer within {@code timeoutMs}. */
   public static Answer send(int port, byte[] request, int timeoutMs) {
@@ -103,6 +108,14 @@ public final class RawHttp {
       byte[] sofar = all.toByteArray();
       if (headEnd < 0) {
         headEnd = indexOf(sofar, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        while (headEnd >= 0 && interim(sofar)) {
+          // 100 Continue and the like come before the answer (perhaps in the same read): skip them
+          sofar = java.util.Arrays.copyOfRange(sofar, headEnd + 4, sofar.length);
+          all.reset();
+          all.writeBytes(sofar);
+          headEnd = indexOf(sofar, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        if (headEnd >= 0 && sofar.length > 12 && new String(sofar, 9, 3, StandardCharsets.ISO_8859_1).equals("101")) break; // another protocol follows
         if (headEnd >= 0) {
           String head = new String(sofar, 0, headEnd, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
           for (String line : head.split("\r\n")) {
@@ -126,7 +139,26 @@ public final class RawHttp {
     }
     byte[] body = java.util.Arrays.copyOfRange(bytes, headEnd + 4, bytes.length);
     if (chunked) body = unchunk(body);
+    String encoding = header(head, "content-encoding");
+    if (encoding != null) body = decompressed(body, encoding.strip().toLowerCase(Locale.ROOT));
     return new Answer(status, head, body, ms);
+  }
+
+  /** The body as sent before the server compressed it (gzip or deflate); as it is when that fails. */
+  private static byte[] decompressed(byte[] body, String encoding) {
+    try (InputStream in = encoding.equals("gzip") ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))
+        : encoding.equals("deflate") ? new java.util.zip.InflaterInputStream(new java.io.ByteArrayInputStream(body)) : null) {
+      return in == null ? body : in.readAllBytes();
+    } catch (IOException e) {
+      return body;
+    }
+  }
+
+  /** Whether {@code b} starts with an interim (1xx) answer other than 101 Switching Protocols. */
+  private static boolean interim(byte[] b) {
+    if (b.length < 12) return false;
+    String status = new String(b, 9, 3, StandardCharsets.ISO_8859_1);
+    return status.charAt(0) == '1' && !status.equals("101");
   }
 
   private static byte[] unchunk(byte[] b) {

@@ -126,6 +126,34 @@ class BadInputTest {
         "bad input was logged as an unexpected error");
   }
 
+  /** Found by the fuzz run (HostileInputFuzzTest): Vert.x answered these itself, below any handler, with bare statuses. */
+  @Test
+  void anUnknownHttpVersionAndABadWebSocketHandshakeGetA4xxInTheErrorShape() {
+    String token = "Authorization: Bearer " + TestGrid.ADMIN_TOKEN + "\r\n";
+    assertRefused(RawHttp.send(grid.port, "GET /api/v1/jobs HTTP/9.9\r\nHost: x\r\n" + token + "\r\n", ANSWER_WITHIN_MS), 400, "INVALID_REQUEST",
+        "HTTP/9.9 (Vert.x: a bare 501)");
+    String upgrade = "GET /api/v1/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + token;
+    RawHttp.Answer version = RawHttp.send(grid.port, upgrade + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n", ANSWER_WITHIN_MS);
+    assertRefused(version, 400, "INVALID_REQUEST", "WebSocket version 8 (Vert.x: a bare 426)");
+    assertEquals("13", version.header("Sec-WebSocket-Version"));
+    assertRefused(RawHttp.send(grid.port, upgrade + "Sec-WebSocket-Version: 13\r\n\r\n", ANSWER_WITHIN_MS), 400, "INVALID_REQUEST",
+        "a WebSocket handshake without a key (Vert.x: a bare 400)");
+    assertRefused(RawHttp.send(grid.port, upgrade + "Sec-WebSocket-Key: not base64!\r\nSec-WebSocket-Version: 13\r\n\r\n", ANSWER_WITHIN_MS), 400,
+        "INVALID_REQUEST", "a WebSocket key that is not 16 bytes in base64");
+  }
+
+  /** Found by the fuzz run: a broken chunked body on a route that reads none got no answer, and the route had acted already. */
+  @Test
+  void aBrokenBodyIsRefusedBeforeAnyRouteActsOnIt() {
+    grid.token("keep-me", "viewer");
+    String broken = "DELETE /api/v1/tokens/keep-me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGrid.ADMIN_TOKEN
+        + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nabc\r\n0\r\n\r\n";
+    assertRefused(RawHttp.send(grid.port, broken, ANSWER_WITHIN_MS), 400, "INVALID_REQUEST", "a DELETE with a malformed chunk");
+    io.vertx.core.json.JsonArray tokens = grid.get("/api/v1/tokens").bodyAsJsonObject().getJsonArray("tokens");
+    JsonObject kept = tokens.stream().map(t -> (JsonObject) t).filter(t -> t.getString("name").equals("keep-me")).findFirst().orElseThrow();
+    assertEquals(null, kept.getString("revokedAt"), "the refused DELETE revoked the token");
+  }
+
   @Test
   void aDataErrorFromPostgresqlIsTheRequestsFaultNotTheServers(Vertx vertx) {
     // whatever validation misses, PostgreSQL's refusal of a value (here NUL in text: 22021) is a 400, not a 500
