@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.robogrid.store.IdempotencyStore;
+import io.robogrid.testing.JsonArbitraries;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -22,39 +22,14 @@ import net.jqwik.api.constraints.Size;
 
 /** Properties of how JSON is read, bounded and compared: for any value, not for the few a person thinks of. */
 class JsonRulesPropertyTest {
-  /** Text with any Unicode character, surrogate pairs included, and no lone surrogate (not a character). */
-  static Arbitrary<String> text() {
-    return Arbitraries.integers().between(0, Character.MAX_CODE_POINT).filter(cp -> cp < 0xD800 || cp > 0xDFFF)
-        .list().ofMaxSize(12).map(cps -> {
-          StringBuilder b = new StringBuilder();
-          cps.forEach(b::appendCodePoint);
-          return b.toString();
-        });
-  }
-
-  static Arbitrary<Object> scalar() {
-    return Arbitraries.oneOf(text().map(s -> (Object) s), Arbitraries.integers().map(i -> (Object) i),
-        Arbitraries.longs().map(l -> (Object) l), Arbitraries.doubles().map(d -> (Object) d), Arbitraries.of(true, false).map(b -> (Object) b),
-        Arbitraries.bigIntegers().between(new java.math.BigInteger("-1" + "0".repeat(40)), new java.math.BigInteger("1" + "0".repeat(40)))
-            .filter(b -> b.bitLength() > 63).map(b -> (Object) b));
-  }
-
-  static Arbitrary<Object> value(int depth) {
-    if (depth == 0) return scalar();
-    Arbitrary<Object> inner = Arbitraries.lazy(() -> value(depth - 1));
-    Arbitrary<Object> object = Arbitraries.maps(text(), inner).ofMaxSize(4).map(m -> (Object) new JsonObject(new java.util.LinkedHashMap<>(m)));
-    Arbitrary<Object> array = inner.list().ofMaxSize(4).map(l -> (Object) new JsonArray(new ArrayList<>(l)));
-    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, scalar()), net.jqwik.api.Tuple.of(2, object), net.jqwik.api.Tuple.of(2, array));
-  }
-
   @Provide
   Arbitrary<Object> json() {
-    return value(3);
+    return JsonArbitraries.value(3);
   }
 
   @Provide
   Arbitrary<JsonObject> objects() {
-    return Arbitraries.maps(text(), value(3)).ofMinSize(1).ofMaxSize(5).map(m -> new JsonObject(new java.util.LinkedHashMap<>(m)));
+    return JsonArbitraries.object(3, 1);
   }
 
   private static String encode(Object v) {
