@@ -21,7 +21,15 @@ public enum ErrorCode {
   /** No API token, or one that is not valid (unknown, revoked). */
   UNAUTHORIZED(401),
   /** A valid token whose role may not do this. */
-  FORBIDDEN(403);
+  FORBIDDEN(403),
+  /** An {@code Expect} header other than {@code 100-continue}. */
+  EXPECTATION_FAILED(417),
+  /** The request line (path and query) is longer than the server reads. */
+  URI_TOO_LONG(414),
+  /** The request's headers are larger than the server reads. */
+  HEADERS_TOO_LARGE(431),
+  /** An {@code Idempotency-Key} sent again with another request than the one it was first used for. */
+  IDEMPOTENCY_KEY_REUSED(409);
 
   private final int httpStatus;
 

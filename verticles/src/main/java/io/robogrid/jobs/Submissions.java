@@ -2,6 +2,7 @@ package io.robogrid.jobs;
 
 import io.robogrid.core.Durations;
 import io.robogrid.core.ErrorCode;
+import io.robogrid.core.JsonLimits;
 import io.robogrid.core.JsonText;
 import io.robogrid.core.RoboGridException;
 import io.robogrid.robots.Robot;
@@ -43,6 +44,7 @@ public final class Submissions {
     for (String key : request.fieldNames()) {
       if (!FIELDS.contains(key)) throw RoboGridException.invalidRequest("unknown field '" + key + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
     }
+    JsonLimits.STORED.check("the request", request); // it is stored as it is, and answers wrap it deeper
     if (JsonText.containsNul(request)) throw RoboGridException.invalidRequest("the request contains a NUL character (\\u0000), which cannot be stored");
     Object robotName = request.getValue("robot");
     Object inline = request.getValue("workflow");

@@ -1,5 +1,6 @@
 package io.robogrid.web;
 
+import io.robogrid.auth.Role;
 import io.robogrid.coordinator.CoordinatorAddresses;
 import io.robogrid.core.Durations;
 import io.robogrid.core.ErrorClass;
@@ -11,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,10 +59,10 @@ final class AgentsApi {
     this.clock = clock;
   }
 
-  Future<Void> mount(Router api) {
-    api.get("/agents/:agentId/work").handler(this::work);
-    api.post("/agents/:agentId/heartbeat").handler(ctx -> JobsApi.answer(ctx, 200, heartbeat(ctx)));
-    api.post("/jobs/:id/events").handler(ctx -> JobsApi.answer(ctx, 200, report(ctx)));
+  Future<Void> mount(ApiRoutes api) {
+    api.get("/agents/:agentId/work", Role.AGENT, this::work);
+    api.post("/agents/:agentId/heartbeat", Role.AGENT, ctx -> JobsApi.answer(ctx, 200, heartbeat(ctx)));
+    api.post("/jobs/:id/events", Role.AGENT, ctx -> JobsApi.answer(ctx, 200, report(ctx)));
     vertx.setPeriodic(RECHECK_MS, t -> recheck());
     return vertx.eventBus().<JsonObject>consumer(CoordinatorAddresses.AGENT_WORK_OPEN, m -> {
       String capability = m.body().getString("capability");
@@ -160,7 +160,7 @@ final class AgentsApi {
     }
     end(w, false);
     JsonObject body = work.forAgent().put("heartbeatTimeoutMs", options.heartbeatTimeout().toMillis());
-    w.ctx.response().putHeader("content-type", "application/json").end(body.encode()).onComplete(ar -> {
+    w.ctx.response().putHeader("content-type", "application/json").end(JobsApi.encode(body)).onComplete(ar -> {
       if (ar.failed()) {
         release(work);
         return;
@@ -284,7 +284,7 @@ final class AgentsApi {
   }
 
   private Duration waitParam(RoutingContext ctx) {
-    String s = ctx.queryParams().get("wait");
+    String s = Params.one(ctx, "wait");
     if (s == null || s.isBlank()) return Duration.ZERO;
     Duration d;
     try {

@@ -50,19 +50,40 @@ final class EventStream {
 
   void handle(RoutingContext ctx) {
     UUID job;
-    String jobParam = ctx.queryParams().get("job");
+    String jobParam = Params.one(ctx, "job");
     try {
       job = jobParam == null || jobParam.isEmpty() ? null : UUID.fromString(jobParam);
     } catch (IllegalArgumentException e) {
       throw RoboGridException.invalidRequest("job: '" + jobParam + "' is not a job id");
     }
-    String afterParam = ctx.queryParams().get("after");
-    long after = afterParam == null || afterParam.isEmpty() ? -1 : JobsApi.longParam(ctx, "after", -1);
+    String afterParam = Params.one(ctx, "after");
+    long after = afterParam == null || afterParam.isEmpty() ? -1 : Params.longParam(ctx, "after", -1);
     if (!ctx.request().canUpgradeToWebSocket()) {
       throw new RoboGridException(ErrorCode.INVALID_REQUEST, "this endpoint is a WebSocket: connect with an Upgrade request");
     }
+    handshake(ctx);
     ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, job, after).start())
         .onFailure(e -> log.warn("WebSocket upgrade failed: {}", e.toString()));
+  }
+
+  /**
+   * Refuses a handshake Vert.x would refuse with a bare 400 or 426 (RFC 6455 4.2.1): version 13, and a key that is
+   * 16 bytes in base64. Refused here, the answer is in the API's error shape.
+   */
+  private static void handshake(RoutingContext ctx) {
+    String version = ctx.request().getHeader("Sec-WebSocket-Version");
+    if (!"13".equals(version)) {
+      ctx.response().putHeader("Sec-WebSocket-Version", "13");
+      throw RoboGridException.invalidRequest("Sec-WebSocket-Version: only 13 is spoken here");
+    }
+    String key = ctx.request().getHeader("Sec-WebSocket-Key");
+    byte[] nonce;
+    try {
+      nonce = key == null ? null : java.util.Base64.getDecoder().decode(key.strip());
+    } catch (IllegalArgumentException e) {
+      nonce = null;
+    }
+    if (nonce == null || nonce.length != 16) throw RoboGridException.invalidRequest("Sec-WebSocket-Key: must be 16 random bytes in base64");
   }
 
   /**
@@ -169,7 +190,7 @@ final class EventStream {
         return;
       }
       highest = Math.max(highest, e.seq());
-      ws.writeTextMessage(e.toJson().encode());
+      ws.writeTextMessage(JobsApi.encode(e.toJson()));
     }
   }
 }

@@ -1,12 +1,17 @@
 package io.robogrid.web;
 
+import io.robogrid.auth.Role;
 import io.robogrid.core.ErrorCode;
 import io.robogrid.core.JobState;
+import io.robogrid.core.JsonLimits;
+import io.robogrid.core.JsonText;
 import io.robogrid.core.RoboGridException;
+import io.robogrid.core.StrictJson;
 import io.robogrid.jobs.JobEvents;
 import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Submissions;
 import io.robogrid.runner.RunnerAddresses;
+import io.robogrid.store.IdempotencyStore;
 import io.robogrid.store.JobQuery;
 import io.robogrid.store.JobRecord;
 import io.robogrid.store.JobStore;
@@ -14,10 +19,9 @@ import io.robogrid.store.NewJob;
 import io.robogrid.store.TransitionResult;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,6 +33,7 @@ import java.util.function.UnaryOperator;
 
 /** The job and robot endpoints under {@code /api/v1}. Handlers validate, call the store, publish the events they caused, and answer JSON. */
 final class JobsApi {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JobsApi.class);
   private static final int DEFAULT_LIMIT = 50;
 
   private final JobStore store;
@@ -38,9 +43,12 @@ final class JobsApi {
   private final EventBus bus;
   private final UnaryOperator<JsonObject> annotate;
 
+  private final IdempotentSubmits idempotent;
+
   /** @param annotate adds what the grid knows to a job's JSON (why a queued job waits) */
-  JobsApi(JobStore store, Submissions submissions, JobLifecycle lifecycle, Clock clock, EventBus bus,
+  JobsApi(JobStore store, IdempotencyStore keys, Submissions submissions, JobLifecycle lifecycle, Clock clock, EventBus bus,
           UnaryOperator<JsonObject> annotate) {
+    this.idempotent = new IdempotentSubmits(store, keys, this::published, annotate, clock);
     this.annotate = annotate;
     this.store = store;
     this.submissions = submissions;
@@ -49,18 +57,18 @@ final class JobsApi {
     this.bus = bus;
   }
 
-  void mount(Router api) {
-    api.post("/jobs").handler(ctx -> answer(ctx, 201, submit(body(ctx), null)));
-    api.get("/jobs").handler(ctx -> answer(ctx, 200, list(ctx)));
-    api.get("/jobs/:id").handler(ctx -> {
+  void mount(ApiRoutes api) {
+    api.post("/jobs", Role.OPERATOR, ctx -> answer(ctx, 201, submitOnce(ctx)));
+    api.get("/jobs", Role.VIEWER, ctx -> answer(ctx, 200, list(ctx)));
+    api.get("/jobs/:id", Role.VIEWER, ctx -> {
       UUID id = jobId(ctx);
       answer(ctx, 200, store.findWithSteps(id).compose(job -> store.artifacts(id).map(list -> annotate.apply(job.put("artifacts", list)))));
     });
-    api.get("/jobs/:id/artifacts").handler(ctx -> {
+    api.get("/jobs/:id/artifacts", Role.VIEWER, ctx -> {
       UUID id = jobId(ctx);
       answer(ctx, 200, store.find(id).compose(j -> store.artifacts(id)).map(list -> new JsonObject().put("artifacts", list)));
     });
-    api.get("/jobs/:id/artifacts/:name").handler(ctx -> store.artifact(jobId(ctx), ctx.pathParam("name")).onComplete(ar -> {
+    api.get("/jobs/:id/artifacts/:name", Role.VIEWER, ctx -> store.artifact(jobId(ctx), ctx.pathParam("name")).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -71,12 +79,23 @@ final class JobsApi {
           .putHeader("content-disposition", "attachment; filename=\"" + ctx.pathParam("name").replaceAll("[^A-Za-z0-9._-]", "_") + "\"")
           .end(ar.result().getValue());
     }));
-    api.get("/jobs/:id/events").handler(ctx -> answer(ctx, 200, events(ctx)));
-    api.post("/jobs/:id/cancel").handler(ctx -> answer(ctx, 202, cancel(jobId(ctx))));
-    api.post("/jobs/:id/rerun").handler(ctx -> answer(ctx, 201, rerun(jobId(ctx))));
-    api.post("/jobs/:id/review").handler(ctx -> answer(ctx, 200, reviewed(jobId(ctx), ctx)));
-    api.post("/jobs/:id/approve").handler(ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, true)));
-    api.post("/jobs/:id/reject").handler(ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, false)));
+    api.get("/jobs/:id/events", Role.VIEWER, ctx -> answer(ctx, 200, events(ctx)));
+    api.post("/jobs/:id/cancel", Role.OPERATOR, ctx -> answer(ctx, 202, cancel(jobId(ctx))));
+    api.post("/jobs/:id/rerun", Role.OPERATOR, ctx -> answer(ctx, 201, rerun(jobId(ctx))));
+    api.post("/jobs/:id/review", Role.OPERATOR, ctx -> answer(ctx, 200, reviewed(jobId(ctx), ctx)));
+    api.post("/jobs/:id/approve", Role.OPERATOR, ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, true)));
+    api.post("/jobs/:id/reject", Role.OPERATOR, ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, false)));
+  }
+
+  /** {@code POST /jobs}, with an {@code Idempotency-Key} or without. */
+  private Future<JsonObject> submitOnce(RoutingContext ctx) {
+    JsonObject request = body(ctx);
+    String key = IdempotentSubmits.key(ctx);
+    if (key == null) return submit(request, null);
+    return idempotent.submit("POST /jobs", request, submissions.accept(request, null), caller(ctx), key).map(o -> {
+      if (o.replayed()) ctx.response().putHeader(IdempotentSubmits.REPLAYED, "true");
+      return o.job();
+    });
   }
 
   private Future<JsonObject> submit(JsonObject request, UUID rerunOf) {
@@ -158,8 +177,11 @@ final class JobsApi {
     return annotate.apply(r.job().toJson());
   }
 
+  private static final Instant FIRST_CURSOR = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LAST_CURSOR = Instant.parse("9999-12-31T23:59:59.999999Z");
+
   private Future<JsonObject> list(RoutingContext ctx) {
-    String state = ctx.queryParams().get("state");
+    String state = Params.one(ctx, "state");
     JobState s = null;
     if (state != null && !state.isEmpty()) {
       try {
@@ -168,21 +190,23 @@ final class JobsApi {
         throw RoboGridException.invalidRequest("state: '" + state + "' is not one of " + List.of(JobState.values()));
       }
     }
-    int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, JobQuery.MAX_LIMIT);
+    int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, JobQuery.MAX_LIMIT);
     Instant beforeAt = null;
     UUID beforeId = null;
-    String cursor = ctx.queryParams().get("cursor");
+    String cursor = Params.one(ctx, "cursor");
     if (cursor != null && !cursor.isEmpty()) {
       try {
         String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
         beforeAt = Instant.parse(parts[0]);
         beforeId = UUID.fromString(parts[1]);
+        // the server gives out creation times: anything outside years 1 to 9999 is made up (and may be beyond a database date)
+        if (beforeAt.isBefore(FIRST_CURSOR) || beforeAt.isAfter(LAST_CURSOR)) throw new IllegalArgumentException("out of range");
       } catch (RuntimeException e) {
         throw RoboGridException.invalidRequest("cursor: not a cursor this server gave out");
       }
     }
-    String robot = ctx.queryParams().get("robot");
-    String review = ctx.queryParams().get("review");
+    String robot = Params.one(ctx, "robot");
+    String review = Params.one(ctx, "review");
     if (review != null && !review.isEmpty() && !review.equals("open")) throw RoboGridException.invalidRequest("review: the only filter is 'open'");
     boolean reviewOpen = "open".equals(review);
     return store.list(new JobQuery(s, robot == null || robot.isEmpty() ? null : robot, limit, beforeAt, beforeId, reviewOpen)).map(jobs -> {
@@ -199,8 +223,8 @@ final class JobsApi {
 
   private Future<JsonObject> events(RoutingContext ctx) {
     UUID id = jobId(ctx);
-    long after = longParam(ctx, "after", 0);
-    int limit = intParam(ctx, "limit", 1000, 1, 10_000);
+    long after = Params.longParam(ctx, "after", 0);
+    int limit = Params.intParam(ctx, "limit", 1000, 1, 10_000);
     return store.find(id).compose(j -> store.events(after, id, limit)).map(list -> {
       JsonArray out = new JsonArray();
       list.forEach(e -> out.add(e.toJson()));
@@ -211,13 +235,10 @@ final class JobsApi {
   static JsonObject body(RoutingContext ctx) {
     String text = ctx.body().asString();
     if (text == null || text.isBlank()) throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object");
-    Object v;
-    try {
-      v = io.vertx.core.json.Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getMessage().split("\n")[0]);
-    }
+    Object v = StrictJson.parse(ctx.body().buffer().getBytes()); // one meaning only: no duplicate keys, comments, lone surrogates
     if (!(v instanceof JsonObject o)) throw new RoboGridException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object");
+    JsonLimits.STORED.check("the body", o); // a body is stored, or parts of it are: bounded here for every endpoint
+    if (JsonText.containsNul(o)) throw RoboGridException.invalidRequest("the body contains a NUL character (\\u0000), which cannot be stored");
     return o;
   }
 
@@ -239,29 +260,37 @@ final class JobsApi {
     }
   }
 
-  static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-    long v = longParam(ctx, name, dflt);
-    if (v < min || v > max) throw RoboGridException.invalidRequest(name + ": must be from " + min + " to " + max);
-    return (int) v;
-  }
-
-  static long longParam(RoutingContext ctx, String name, long dflt) {
-    String s = ctx.queryParams().get(name);
-    if (s == null || s.isEmpty()) return dflt;
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      throw RoboGridException.invalidRequest(name + ": '" + s + "' is not a whole number");
-    }
-  }
-
   static void answer(RoutingContext ctx, int status, Future<JsonObject> result) {
     result.onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
       }
-      ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(ar.result().encode());
+      if (ctx.response().ended() || ctx.response().closed()) return; // answered already (a broken request) or the client left
+      String body;
+      try {
+        body = encode(ar.result());
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+        return;
+      }
+      ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
     });
+  }
+
+  /** How deep an answer may be shown: a stored value's limit, and room for the answer around it. */
+  static final int ANSWER_DEPTH = JsonLimits.STORED.maxDepth() + 16;
+
+  /**
+   * {@code json} as text for a client. A value stored before submissions were bounded may nest deeper than the
+   * encoder writes: it is shown cut at {@link #ANSWER_DEPTH} rather than leave the client without an answer.
+   */
+  static String encode(JsonObject json) {
+    try {
+      return json.encode();
+    } catch (EncodeException e) {
+      log.warn("an answer nests too deeply to encode ({}): sent cut at {} levels", e.getMessage(), ANSWER_DEPTH);
+      return ((JsonObject) JsonLimits.cut(json, ANSWER_DEPTH)).encode();
+    }
   }
 }

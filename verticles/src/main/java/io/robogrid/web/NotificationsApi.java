@@ -1,8 +1,8 @@
 package io.robogrid.web;
 
+import io.robogrid.auth.Role;
 import io.robogrid.store.NotificationStore;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 
 /** {@code GET /api/v1/notifications?job=&limit=}: the notifier's outbox, newest first, what became of every send. */
 final class NotificationsApi {
@@ -12,10 +12,10 @@ final class NotificationsApi {
     this.store = store;
   }
 
-  void mount(Router api) {
-    api.get("/notifications").handler(ctx -> {
-      String job = ctx.queryParams().get("job");
-      int limit = JobsApi.intParam(ctx, "limit", 100, 1, 1000);
+  void mount(ApiRoutes api) {
+    api.get("/notifications", Role.VIEWER, ctx -> {
+      String job = Params.one(ctx, "job");
+      int limit = Params.intParam(ctx, "limit", 100, 1, 1000);
       JobsApi.answer(ctx, 200, store.list(job == null || job.isBlank() ? null : JobsApi.jobIdIn(job, "job"), limit)
           .map(list -> new JsonObject().put("notifications", list)));
     });

@@ -1,5 +1,6 @@
 package io.robogrid.web;
 
+import io.robogrid.auth.Role;
 import io.robogrid.core.ErrorCode;
 import io.robogrid.core.RoboGridException;
 import io.robogrid.robots.Robot;
@@ -8,7 +9,6 @@ import io.robogrid.store.ScheduleStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -31,19 +31,19 @@ final class RobotsApi {
     this.clock = clock;
   }
 
-  void mount(Router api) {
-    api.get("/robots").handler(ctx -> JobsApi.answer(ctx, 200, schedules.all().map(states -> {
+  void mount(ApiRoutes api) {
+    api.get("/robots", Role.VIEWER, ctx -> JobsApi.answer(ctx, 200, schedules.all().map(states -> {
       JsonArray list = new JsonArray();
       robots.get().all().forEach(r -> list.add(describe(r, states)));
       return new JsonObject().put("robots", list);
     })));
-    api.get("/robots/:name").handler(ctx -> {
+    api.get("/robots/:name", Role.VIEWER, ctx -> {
       Robot r = robot(ctx.pathParam("name"));
       JobsApi.answer(ctx, 200, schedules.all().map(states -> describe(r, states)));
     });
-    api.post("/robots/:name/schedule/pause").handler(ctx -> JobsApi.answer(ctx, 200, pause(ctx.pathParam("name"), true)));
-    api.post("/robots/:name/schedule/resume").handler(ctx -> JobsApi.answer(ctx, 200, pause(ctx.pathParam("name"), false)));
-    api.post("/config/reload").handler(ctx -> JobsApi.answer(ctx, 200, reload()));
+    api.post("/robots/:name/schedule/pause", Role.OPERATOR, ctx -> JobsApi.answer(ctx, 200, pause(ctx.pathParam("name"), true)));
+    api.post("/robots/:name/schedule/resume", Role.OPERATOR, ctx -> JobsApi.answer(ctx, 200, pause(ctx.pathParam("name"), false)));
+    api.post("/config/reload", Role.ADMIN, ctx -> JobsApi.answer(ctx, 200, reload()));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.robogrid.web;
 
+import io.robogrid.auth.Role;
 import io.robogrid.core.ErrorCode;
 import io.robogrid.core.RoboGridException;
 import io.robogrid.secrets.Keyring;
@@ -9,7 +10,6 @@ import io.robogrid.store.SecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.regex.Pattern;
@@ -37,15 +37,15 @@ final class SecretsApi {
     this.clock = clock;
   }
 
-  void mount(Router api) {
-    api.get("/secrets").handler(ctx -> JobsApi.answer(ctx, 200, store.list().map(l -> new JsonObject().put("secrets", l))));
-    api.put("/secrets/:name").handler(this::put);
-    api.delete("/secrets/:name").handler(ctx -> JobsApi.answer(ctx, 200, store.delete(name(ctx)).compose(found -> found
+  void mount(ApiRoutes api) {
+    api.get("/secrets", Role.ADMIN, ctx -> JobsApi.answer(ctx, 200, store.list().map(l -> new JsonObject().put("secrets", l))));
+    api.put("/secrets/:name", Role.ADMIN, this::put);
+    api.delete("/secrets/:name", Role.ADMIN, ctx -> JobsApi.answer(ctx, 200, store.delete(name(ctx)).compose(found -> found
         ? Future.succeededFuture(new JsonObject().put("name", name(ctx)).put("deleted", true))
         : Future.failedFuture(new RoboGridException(ErrorCode.NOT_FOUND, "no secret named '" + name(ctx) + "'")))));
-    api.get("/secrets/:name/uses").handler(ctx -> JobsApi.answer(ctx, 200, store.uses(name(ctx), 200)
+    api.get("/secrets/:name/uses", Role.ADMIN, ctx -> JobsApi.answer(ctx, 200, store.uses(name(ctx), 200)
         .map(u -> new JsonObject().put("name", name(ctx)).put("uses", u))));
-    api.post("/secrets/rekey").handler(ctx -> JobsApi.answer(ctx, 200, rekey()));
+    api.post("/secrets/rekey", Role.ADMIN, ctx -> JobsApi.answer(ctx, 200, rekey()));
   }
 
   private static String name(RoutingContext ctx) {

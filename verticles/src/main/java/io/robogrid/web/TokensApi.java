@@ -7,7 +7,6 @@ import io.robogrid.core.RoboGridException;
 import io.robogrid.store.TokenStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.regex.Pattern;
@@ -26,10 +25,10 @@ final class TokensApi {
     this.clock = clock;
   }
 
-  void mount(Router api) {
-    api.post("/tokens").handler(ctx -> JobsApi.answer(ctx, 201, create(ctx)));
-    api.get("/tokens").handler(ctx -> JobsApi.answer(ctx, 200, tokens.list().map(l -> new JsonObject().put("tokens", l))));
-    api.delete("/tokens/:name").handler(ctx -> JobsApi.answer(ctx, 200, tokens.revoke(ctx.pathParam("name"), clock.instant()).compose(found -> {
+  void mount(ApiRoutes api) {
+    api.post("/tokens", Role.ADMIN, ctx -> JobsApi.answer(ctx, 201, create(ctx)));
+    api.get("/tokens", Role.ADMIN, ctx -> JobsApi.answer(ctx, 200, tokens.list().map(l -> new JsonObject().put("tokens", l))));
+    api.delete("/tokens/:name", Role.ADMIN, ctx -> JobsApi.answer(ctx, 200, tokens.revoke(ctx.pathParam("name"), clock.instant()).compose(found -> {
       if (!found) return Future.failedFuture(new RoboGridException(ErrorCode.NOT_FOUND, "no token named '" + ctx.pathParam("name") + "' to revoke"));
       auth.forget();
       return Future.succeededFuture(new JsonObject().put("name", ctx.pathParam("name")).put("revoked", true));

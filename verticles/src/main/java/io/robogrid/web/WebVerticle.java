@@ -1,5 +1,6 @@
 package io.robogrid.web;
 
+import io.robogrid.auth.Role;
 import io.robogrid.grid.ClusterView;
 import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Submissions;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 /** The web role: REST API under {@code /api/v1}, the event stream, {@code /health}, and the dashboard's static files. */
 public final class WebVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
+  /** How often keys older than a day are deleted (by every web node: a delete twice does no harm). */
+  private static final Duration KEYS_PRUNED_EVERY = Duration.ofMinutes(10);
 
   private final WebOptions options;
   private final DatabaseOptions db;
@@ -44,6 +47,7 @@ public final class WebVerticle extends VerticleBase {
   private Pool pool;
   private HttpServer server;
   private Supplier<JsonObject> databaseStatus;
+  private ApiRoutes routes;
 
   /**
    * @param nodeInfo what {@code /health} tells about this node (id, roles, version)
@@ -69,31 +73,42 @@ public final class WebVerticle extends VerticleBase {
     ClusterView view = new ClusterView(clock, staleAfter, new EventStream.GridEvents(vertx.eventBus(), clock));
     AgentsApi agents = new AgentsApi(vertx, new io.robogrid.store.AgentStore(pool), options.agents(), clock);
     ClusterApi cluster = new ClusterApi(view, store, nodeInfo.getString("node"), clock, agents::agents);
-    JobsApi jobs = new JobsApi(store, submissions, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus(),
+    io.robogrid.store.IdempotencyStore idempotencyKeys = new io.robogrid.store.IdempotencyStore(pool);
+    vertx.setPeriodic(KEYS_PRUNED_EVERY.toMillis(), t -> idempotencyKeys.prune(clock.instant())
+        .onFailure(e -> log.warn("could not forget old idempotency keys (tried again in {}): {}", KEYS_PRUNED_EVERY, e.toString())));
+    JobsApi jobs = new JobsApi(store, idempotencyKeys, submissions, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus(),
         cluster::withWaitingFor);
 
     Router router = Router.router(vertx);
+    router.route().handler(RequestGate::handle); // first: a request target that reads two ways goes no further
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes());
-    router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).handler(bodies);
+    // every request is read whole before anything acts on it (a body that breaks off is refused, not half-acted on),
+    // except a WebSocket upgrade, which must not be read
+    router.route().handler(ctx -> {
+      if (ctx.request().canUpgradeToWebSocket()) ctx.next();
+      else bodies.handle(ctx);
+    });
     router.get("/health").handler(ctx -> pool.query("SELECT 1").execute().onComplete(ar -> {
       JsonObject h = nodeInfo.copy().put("status", ar.succeeded() ? "UP" : "DOWN").put("db", ar.succeeded() ? "UP" : "DOWN");
       if (databaseStatus != null) h.put("database", databaseStatus.get());
       ctx.response().setStatusCode(ar.succeeded() ? 200 : 503).putHeader("content-type", "application/json").end(h.encode());
     }));
-    Router api = Router.router(vertx);
+    Router apiRouter = Router.router(vertx);
     io.robogrid.store.TokenStore tokenStore = new io.robogrid.store.TokenStore(pool);
     Authentication auth = new Authentication(tokenStore);
-    api.route().handler(auth::handle); // first: every API route below needs a token
+    ApiRoutes api = new ApiRoutes(apiRouter, auth::handle); // every API route below needs a token, and declares its role
+    routes = api;
     jobs.mount(api);
     Future<Void> agentNews = agents.mount(api);
     new TokensApi(tokenStore, auth, clock).mount(api);
     new RobotsApi(robots, new io.robogrid.store.ScheduleStore(pool), clock, vertx.eventBus()).mount(api);
     new SecretsApi(vertx, store.secrets(), keys, clock).mount(api);
-    api.get("/cluster").handler(ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
+    api.get("/cluster", Role.VIEWER, ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
     new NotificationsApi(new io.robogrid.store.NotificationStore(pool)).mount(api);
     EventStream stream = new EventStream(vertx, store);
-    api.get("/stream").handler(stream::handle);
-    router.route("/api/v1/*").subRouter(api);
+    api.get("/stream", Role.VIEWER, stream::handle);
+    api.finish(ApiErrors::handle);
+    router.route("/api/v1/*").subRouter(apiRouter);
     if (options.webRoot() != null && Files.isDirectory(Path.of(options.webRoot()))) {
       // GET and HEAD only: another method on an API path must still end as the API's 405, not fall through to a 404 here
       // the dashboard's files are small and change with every upgrade: browsers check them each time (no-cache
@@ -104,11 +119,12 @@ public final class WebVerticle extends VerticleBase {
       }).handler(StaticHandler.create(FileSystemAccess.ROOT, Path.of(options.webRoot()).toAbsolutePath().toString()).setCachingEnabled(false));
     }
     router.route().failureHandler(ApiErrors::handle);
-    api.route().failureHandler(ApiErrors::handle);
-    for (int status : List.of(404, 405, 413)) router.errorHandler(status, ApiErrors::handle);
+    // what the router refuses before any handler runs (a path it cannot decode, no Host header) in the API's shape too
+    for (int status : List.of(400, 404, 405, 406, 413, 415, 417, 500)) router.errorHandler(status, ApiErrors::handle);
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
         .setMaxWebSocketFrameSize(65536).setCompressionSupported(true));
+    server.invalidRequestHandler(ApiErrors::invalidRequest).connectionHandler(HttpVersions::install);
     return agentNews.compose(v -> firstAdminToken(tokenStore)).compose(v -> view.follow(vertx, nodeInfo.getString("node"))).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
   }
 
@@ -141,6 +157,11 @@ public final class WebVerticle extends VerticleBase {
   public WebVerticle withDatabaseStatus(Supplier<JsonObject> status) {
     this.databaseStatus = status;
     return this;
+  }
+
+  /** The API's routes with the role each needs, as mounted (the role model, for tests and documentation). */
+  List<ApiRoutes.Declared> routes() {
+    return routes.declared();
   }
 
   /** The port the server listens on (useful when configured with 0). */
