@@ -27,7 +27,12 @@ public record StepContext(Vertx vertx, UUID jobId, int attempt, String stepId, S
 
   /** The name of a file kept because this try failed ({@code <step>-attempt<n>-try<k>-failure.<extension>}). */
   public String failureArtifact(String extension) {
-    return stepId + "-attempt" + attempt + "-try" + tries + "-failure." + extension;
+    return failurePrefix(stepId, attempt, tries) + "." + extension;
+  }
+
+  /** The name, without extension, of the files kept because try {@code tries} of a step failed. */
+  public static String failurePrefix(String stepId, int attempt, int tries) {
+    return stepId + "-attempt" + attempt + "-try" + tries + "-failure";
   }
 
   @FunctionalInterface

@@ -15,8 +15,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -64,6 +66,14 @@ public final class WorkflowRun {
   private final Map<String, Long> stepMillis = new LinkedHashMap<>();
   private final StepBudget budget;
   private long jobTimer = -1;
+  /** Set once the attempt ends: nothing new starts; the outcome follows once failed pages are kept. */
+  private boolean ended;
+  /** The step tries whose failed page was kept ({@code step#try}). */
+  private final java.util.Set<String> kept = new java.util.HashSet<>();
+  /** Each step's parameters as last resolved: which page its failure is kept from. */
+  private final Map<String, JsonObject> resolvedWith = new HashMap<>();
+  /** How much longer than the browser's action timeout keeping a failed page may take before the attempt ends without it. */
+  static final long KEEP_MARGIN_MS = 5_000;
   private BrowserJob browser;
   private Map<String, DesktopJob> desktops = Map.of();
   private SecretResolver secrets;
@@ -157,12 +167,13 @@ public final class WorkflowRun {
     end(Outcome.handedBack(), "node is shutting down");
   }
 
+  /** Whether the attempt's outcome is known (it may have ended a moment before, while the failed page is being kept). */
   public boolean isDone() {
     return outcome.future().isComplete();
   }
 
   private void startReady() {
-    if (isDone()) return;
+    if (ended) return;
     for (StepSpec s : workflow.steps()) {
       if (states.get(s.id()) == StepState.PENDING && s.needs().stream().allMatch(n -> states.get(n) == StepState.SUCCEEDED)) {
         states.put(s.id(), StepState.RUNNING);
@@ -178,7 +189,7 @@ public final class WorkflowRun {
   }
 
   private void tryStep(StepSpec spec, int n) {
-    if (isDone()) return;
+    if (ended) return;
     tries.put(spec.id(), n);
     listener.stepStarted(spec.id(), n, clock.instant());
     Cancellation stepCancel = cancellation.child();
@@ -192,6 +203,7 @@ public final class WorkflowRun {
       budget.spend("step " + spec.id() + " (try " + n + ")");
       Map<String, Function<String, Object>> stepSchemes = schemesFor(spec.id());
       JsonObject with = new Interpolator(input, outputs, stepSchemes).resolve(spec.with());
+      resolvedWith.put(spec.id(), with);
       StepExecutor executor = executors.get(spec.type());
       if (executor == null) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "this runner has no executor for step type '" + spec.type() + "'");
       StepContext ctx = new StepContext(vertx, jobId, attempt, spec.id(), spec.type(), n, with, stepCancel,
@@ -207,7 +219,7 @@ public final class WorkflowRun {
     }
     done.future().onComplete(ar -> {
       if (timer >= 0) vertx.cancelTimer(timer);
-      if (isDone()) return; // ended meanwhile: end() already reported this step
+      if (ended) return; // ended meanwhile: end() already reported this step
       stepMillis.put(spec.id(), Duration.between(startedAt.get(spec.id()), clock.instant()).toMillis());
       if (ar.succeeded()) {
         states.put(spec.id(), StepState.SUCCEEDED);
@@ -217,18 +229,38 @@ public final class WorkflowRun {
         return;
       }
       StepFailure failure = StepFailure.of(ar.cause());
-      if (failure.errorClass().retriesWithinAttempt() && spec.retry().allowsAnotherTry(n)) {
-        Duration delay = spec.retry().delayBefore(n + 1, random);
-        listener.stepLog(spec.id(), "warn", "try " + n + " failed (" + failure.errorClass() + ": " + failure.getMessage()
-            + "); trying again in " + delay.toMillis() + " ms");
-        long retryTimer = vertx.setTimer(Math.max(1, delay.toMillis()), t -> tryStep(spec, n + 1));
-        cancellation.onCancel(() -> vertx.cancelTimer(retryTimer));
-        return;
-      }
-      states.put(spec.id(), StepState.FAILED);
-      listener.stepFinished(spec.id(), StepState.FAILED.name(), n, null, failure.toJson(), startedAt.get(spec.id()), clock.instant());
-      end(Outcome.failed(failure, spec.id()), "step " + spec.id() + " failed");
+      keepFailedPage(spec, n, failure.errorClass() != ErrorClass.BROWSER_CRASHED).onComplete(kept -> afterFailure(spec, n, failure));
     });
+  }
+
+  /** A try of a step failed (its failed page kept, for a browser step): it is tried again, or the attempt ends. */
+  private void afterFailure(StepSpec spec, int n, StepFailure failure) {
+    if (ended) return;
+    if (failure.errorClass().retriesWithinAttempt() && spec.retry().allowsAnotherTry(n)) {
+      Duration delay = spec.retry().delayBefore(n + 1, random);
+      listener.stepLog(spec.id(), "warn", "try " + n + " failed (" + failure.errorClass() + ": " + failure.getMessage()
+          + "); trying again in " + delay.toMillis() + " ms");
+      long retryTimer = vertx.setTimer(Math.max(1, delay.toMillis()), t -> tryStep(spec, n + 1));
+      cancellation.onCancel(() -> vertx.cancelTimer(retryTimer));
+      return;
+    }
+    states.put(spec.id(), StepState.FAILED);
+    listener.stepFinished(spec.id(), StepState.FAILED.name(), n, null, failure.toJson(), startedAt.get(spec.id()), clock.instant());
+    end(Outcome.failed(failure, spec.id()), "step " + spec.id() + " failed");
+  }
+
+  /**
+   * A browser step that fails keeps a screenshot and the HTML of its page as they were, however it failed: its action
+   * failed, it ran out of its own time, the job's time ran out, or the job was cancelled. Once per try; never fails;
+   * waits at most the browser's action timeout (plus a margin) for the slot, which may still be busy with the action.
+   */
+  private Future<Void> keepFailedPage(StepSpec spec, int n, boolean wanted) {
+    if (!wanted || browser == null || !spec.type().startsWith("browser.") || !kept.add(spec.id() + "#" + n)) return Future.succeededFuture();
+    JsonObject with = resolvedWith.get(spec.id());
+    String page = with == null ? null : with.getString("page");
+    return browser.keepPage(vertx, page, StepContext.failurePrefix(spec.id(), attempt, n),
+            (name, contentType, data) -> listener.artifact(spec.id(), name, contentType, data))
+        .timeout(browser.session().actionTimeoutMs() + KEEP_MARGIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS).otherwiseEmpty();
   }
 
   /** The reference schemes of one step: {@code secret:} resolves for that step (its use is audited under its id). */
@@ -239,20 +271,29 @@ public final class WorkflowRun {
     return m;
   }
 
-  /** Ends the attempt once: stops what still runs, reports those steps as cancelled, completes the outcome. */
+  /**
+   * Ends the attempt once: stops what still runs and reports those steps as cancelled; a browser step stopped by the
+   * job's timeout or a cancel keeps its page first; then the outcome completes (and the job's browser context may close).
+   */
   private void end(Outcome result, String reason) {
-    if (isDone()) return;
+    if (ended) return;
+    ended = true;
     if (jobTimer >= 0) vertx.cancelTimer(jobTimer);
     Instant now = clock.instant();
+    boolean keepPages = result.kind() == Outcome.Kind.CANCELLED
+        || result.kind() == Outcome.Kind.FAILED && result.error() != null && result.error().errorClass() == ErrorClass.JOB_TIMEOUT;
+    List<Future<Void>> keeping = new ArrayList<>();
     states.forEach((id, st) -> {
       if (st == StepState.RUNNING) {
         states.put(id, StepState.CANCELLED);
         JsonObject err = (result.error() != null ? result.error() : new StepFailure(ErrorClass.CANCELLED, reason)).toJson();
-        listener.stepFinished(id, StepState.CANCELLED.name(), tries.getOrDefault(id, 1), null, err, startedAt.get(id), now);
+        int n = tries.getOrDefault(id, 1);
+        listener.stepFinished(id, StepState.CANCELLED.name(), n, null, err, startedAt.get(id), now);
+        keeping.add(keepFailedPage(workflow.step(id), n, keepPages));
       }
     });
-    outcome.complete(result);
     cancellation.cancel(reason == null ? "attempt ended" : reason);
+    Future.join(keeping).onComplete(ar -> outcome.complete(result));
   }
 
 }
