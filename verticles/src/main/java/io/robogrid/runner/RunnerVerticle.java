@@ -93,7 +93,7 @@ public final class RunnerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     eventLoop = Thread.currentThread();
-    executors = StepExecutors.builtIn(vertx, options.node(), "RoboGrid/" + options.version(), options.desktop());
+    executors = StepExecutors.builtIn(vertx, options.node(), "RoboGrid/" + options.version(), options.desktop(), options.goal());
     Set<String> missing = new java.util.TreeSet<>(catalog.names());
     missing.removeAll(executors.types());
     if (!missing.isEmpty()) return Future.failedFuture("runner has no executor for step types " + missing);
@@ -270,6 +270,7 @@ public final class RunnerVerticle extends VerticleBase {
       JsonArray path = null;
       if (entry.browser != null) {
         metrics.put("browser", entry.browser.metrics());
+        if (entry.browser.goalMetricsIfAny() != null) metrics.put("goal", entry.browser.goalMetricsIfAny().toJson());
         // only a run that reached its goal teaches the path cache which alternatives work
         if (outcome.kind() == Outcome.Kind.SUCCEEDED) path = entry.browser.path();
       }

@@ -41,6 +41,9 @@ public final class WorkflowRun {
 
     /** A file a step produced (a screenshot, a page's HTML): kept with the job. */
     default void artifact(String step, String name, String contentType, byte[] data) {}
+
+    /** An event of a step's own ({@code goal.decision}): goes to the job's stream. */
+    default void stepEvent(String step, String type, JsonObject data) {}
   }
 
   private enum StepState { PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED }
@@ -209,7 +212,8 @@ public final class WorkflowRun {
       StepContext ctx = new StepContext(vertx, jobId, attempt, spec.id(), spec.type(), n, with, stepCancel,
           (level, message) -> listener.stepLog(spec.id(), level, message), browser,
           (name, contentType, data) -> listener.artifact(spec.id(), name, contentType, data), budget,
-          other -> new Interpolator(input, Map.of(), stepSchemes).resolve(other), desktops, redaction);
+          other -> new Interpolator(input, Map.of(), stepSchemes).resolve(other), desktops, redaction,
+          (type, data) -> listener.stepEvent(spec.id(), type, data));
       executor.execute(ctx).onComplete(ar -> {
         if (ar.succeeded()) done.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
         else done.tryFail(ar.cause());

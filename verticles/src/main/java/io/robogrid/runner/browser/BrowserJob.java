@@ -58,6 +58,8 @@ public final class BrowserJob {
   /** The last main-frame navigation answer of the current action, if any (a click can navigate too). */
   private volatile Response navigation;
 
+  private io.robogrid.runner.goal.GoalMetrics goals;
+
   public BrowserJob(BrowserSession session, Workflow.LoginFlow login, JsonArray cachedPath) {
     this.session = session;
     this.login = login;
@@ -69,6 +71,17 @@ public final class BrowserJob {
         }
       }
     }
+  }
+
+  /** What this job's goal runs did ({@code metrics.goal}); created by the first goal run. */
+  public synchronized io.robogrid.runner.goal.GoalMetrics goalMetrics() {
+    if (goals == null) goals = new io.robogrid.runner.goal.GoalMetrics();
+    return goals;
+  }
+
+  /** The goal runs' metrics, or null when the job ran none. */
+  public synchronized io.robogrid.runner.goal.GoalMetrics goalMetricsIfAny() {
+    return goals;
   }
 
   public BrowserSession session() {

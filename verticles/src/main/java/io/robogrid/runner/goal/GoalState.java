@@ -30,6 +30,7 @@ public final class GoalState {
   private final List<String> notes = new ArrayList<>();
   private PageDigest page;
   private double spentUsd;
+  private int enteredSinceSend;
 
   public GoalState(GoalSpec spec) {
     this.spec = spec;
@@ -82,6 +83,19 @@ public final class GoalState {
     history.add(new Taken(history.size() + 1, d, ok, error, page == null ? 0 : page.fingerprint()));
     if (page != null) tried.add(page.fingerprint() + "#" + d.signature());
     if (ok && d.dataKey() != null && (d.action() == Decision.Action.FILL || d.action() == Decision.Action.SELECT)) typed.add(d.dataKey());
+    if (ok) {
+      switch (d.action()) {
+        case FILL, SELECT, CHECK -> enteredSinceSend++;
+        // closing a modal sends nothing: what was entered before it is still waiting to be sent
+        case CLICK, PRESS, GOTO -> { if (d.target() == null || !d.target().inModal()) enteredSinceSend = 0; }
+        default -> { }
+      }
+    }
+  }
+
+  /** How many values were entered (typed, picked, ticked) since the last click that may have sent them. */
+  public int enteredSinceSend() {
+    return enteredSinceSend;
   }
 
   /** Something a decider should know that no action says (the goal indicators did not hold after a "done"). */

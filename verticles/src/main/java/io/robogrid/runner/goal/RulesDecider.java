@@ -84,8 +84,8 @@ final class RulesDecider implements Decider {
 
   /**
    * The primary button of a form whose required fields are all filled, once the data that belong on this page are in:
-   * a form with an empty field that a data key names is not done yet. A form needs at least one filled field, so that a
-   * search box left empty is not sent.
+   * a form with an empty field that a data key names is not done yet. Something must have been entered since the last
+   * send, so that a form that came filled in (a search box repeating the query) is not sent again.
    */
   private Optional<Decision> submit(GoalState state, PageDigest page) {
     List<Element> fields = page.elements().stream().filter(e -> e.actionable() && (e.isTextField() || e.isSelect() || e.isCheckbox())).toList();
@@ -94,9 +94,10 @@ final class RulesDecider implements Decider {
         && state.untypedData().stream().anyMatch(k -> Words.match(k, e.describe()) >= FILL_AT));
     boolean requiredMissing = fields.stream().anyMatch(e -> e.required() && (e.isTextField() && !Boolean.TRUE.equals(e.filled())
         || e.isCheckbox() && !Boolean.TRUE.equals(e.checked())));
-    boolean anyFilled = fields.stream().anyMatch(e -> Boolean.TRUE.equals(e.filled()));
-    if (waitingForData || requiredMissing || !anyFilled) return Optional.empty();
-    String form = fields.stream().filter(e -> Boolean.TRUE.equals(e.filled())).map(Element::form).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    // only what this run entered is sent: a form that came filled in (a search box repeating the query) is not sent again
+    if (waitingForData || requiredMissing || state.enteredSinceSend() == 0) return Optional.empty();
+    String form = fields.stream().filter(e -> Boolean.TRUE.equals(e.filled()) || Boolean.TRUE.equals(e.checked())).map(Element::form)
+        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     List<Element> buttons = page.elements().stream().filter(e -> e.actionable() && "button".equals(e.role()))
         .filter(e -> form == null || form.equals(e.form()) || e.form() == null).toList();
     Optional<Element> primary = buttons.stream().filter(e -> "submit".equals(e.type()) && !Words.hasAny(e.name(), List.of("cancel", "back", "reset")))

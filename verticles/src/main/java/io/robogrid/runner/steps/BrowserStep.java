@@ -309,7 +309,7 @@ public final class BrowserStep implements StepExecutor {
   }
 
   /** The goal as it is now, without waiting. */
-  static boolean holdsNow(Page page, JsonObject goal) {
+  public static boolean holdsNow(Page page, JsonObject goal) {
     Object selector = goal.getValue("selector");
     String url = goal.getString("urlContains"), text = goal.getString("textPresent");
     return (selector == null || anyOf(page, selector).first().isVisible())

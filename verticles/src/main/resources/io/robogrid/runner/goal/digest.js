@@ -1,4 +1,4 @@
-// Reads the page into a compact digest of what a person could act on. Each element gets a reference (a
+// Reads the page into a compact digest of what a person could act on (what is out of sight is left out). Each element gets a reference (a
 // data-robogrid-ref attribute, valid until the page changes) for acting on it now, and a best-effort stable CSS
 // selector plus its role, name and label for recognising it on a later run. Bounded: at most `max` elements, short texts.
 (max) => {
@@ -74,13 +74,19 @@
   for (const el of document.querySelectorAll(query)) {
     total++;
     if (elements.length >= max) continue;
-    const visible = shown(el);
-    if (!visible && !(el.type === 'checkbox' || el.type === 'radio')) continue; // hidden ones are listed only for boxes styled away
+    let node = el;
+    if (!shown(el)) {
+      // a box styled away behind its label is ticked through the label; anything else out of sight is left out
+      const lab = (el.type === 'checkbox' || el.type === 'radio') ? ((el.labels && el.labels[0]) || el.closest('label')) : null;
+      if (!lab || !shown(lab)) continue;
+      node = lab;
+    }
+    const visible = true;
     const ref = 'e' + (++n);
-    el.setAttribute('data-robogrid-ref', ref);
+    node.setAttribute('data-robogrid-ref', ref);
     const label = labelOf(el);
     const t = el.tagName.toLowerCase();
-    const e = {ref, tag: t, role: roleOf(el), name: nameOf(el, label), label, selector: stable(el),
+    const e = {ref, tag: node === el ? t : 'label', role: roleOf(el), name: nameOf(el, label), label, selector: stable(el),
       type: (el.getAttribute('type') || '').toLowerCase() || null, hidden: !visible,
       disabled: !!(el.disabled || el.getAttribute('aria-disabled') === 'true'), inModal: modal(el)};
     const ph = el.getAttribute('placeholder'); if (ph) e.placeholder = clip(ph, 60);

@@ -1,0 +1,116 @@
+package io.robogrid.runner.goal;
+
+import static io.robogrid.testing.TestGrid.inline;
+import static io.robogrid.testing.TestGrid.step;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.robogrid.testing.Await;
+import io.robogrid.testing.GoalSites;
+import io.robogrid.testing.TestGrid;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Goal runs in real Chromium on sites no test step names an element of: the rules reach each goal without a model,
+ * the second run replays the cached path (no model decision, and faster), and the data's secret is typed but shown
+ * nowhere.
+ */
+@ExtendWith(VertxExtension.class)
+class GoalTasksTest {
+  static final Duration SOON = Duration.ofSeconds(120);
+  private TestGrid grid;
+  private String sites;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    sites = GoalSites.serve(vertx);
+    grid = TestGrid.start(vertx, null, 4, "browser:2");
+  }
+
+  @AfterEach
+  void stop(Vertx vertx) {
+    Await.result(vertx.close());
+  }
+
+  static JsonObject goal(String goal, String startUrl, JsonObject success, JsonObject data) {
+    return inline(null, step("reach", "browser.goal", new JsonObject().put("goal", goal).put("startUrl", startUrl).put("success", success)
+        .put("data", data).put("decider", new JsonArray().add("cache").add("rules"))));
+  }
+
+  /** Runs the request, expects success, answers the goal step's output. */
+  private JsonObject reach(JsonObject request) {
+    String id = grid.submit(request).getString("id");
+    JsonObject job = grid.awaitState(id, SOON, "SUCCEEDED", "FAILED");
+    assertEquals("SUCCEEDED", job.getString("state"), job.encodePrettily() + "\n" + grid.events(id).encodePrettily());
+    return job.getJsonObject("steps").getJsonObject("reach").getJsonObject("output").put("jobId", id).put("metrics", job.getJsonObject("metrics"));
+  }
+
+  /** A first run on rules alone, then a second that replays the path: fewer decisions by anything but the cache, and faster. */
+  private void reachedTwice(JsonObject request, String wantSecondCache) {
+    JsonObject first = reach(request);
+    assertTrue(first.getBoolean("reached"));
+    assertEquals("miss", first.getString("cache"));
+    assertEquals(0, first.getJsonObject("decisions").getInteger("local", 0) + first.getJsonObject("decisions").getInteger("llm", 0));
+    JsonObject second = reach(request);
+    assertEquals(wantSecondCache, second.getString("cache"), second.encodePrettily());
+    assertEquals(0, second.getJsonObject("decisions").getInteger("local", 0) + second.getJsonObject("decisions").getInteger("llm", 0),
+        "the replay needed no model");
+    if (wantSecondCache.equals("replayed")) {
+      assertEquals(first.getInteger("steps"), second.getJsonObject("decisions").getInteger("cache"), second.encodePrettily());
+      assertTrue(second.getLong("ms") < first.getLong("ms"), "replay " + second.getLong("ms") + " ms, first run " + first.getLong("ms") + " ms");
+      assertTrue(second.getLong("timeSavedMs") > 0, second.encodePrettily());
+      JsonObject goalMetrics = second.getJsonObject("metrics").getJsonObject("goal");
+      assertTrue(goalMetrics.getBoolean("cacheHit"), goalMetrics.encode());
+      assertEquals(1, goalMetrics.getInteger("replayed"), goalMetrics.encode());
+    }
+  }
+
+  @Test
+  void aSignUpFormWithLabelsOnlyIsFilledAndSentWithoutShowingTheSecret() {
+    grid.call(HttpMethod.PUT, "/api/v1/secrets/club-password", new JsonObject().put("value", "pa55-w0rd-xyz").encode());
+    JsonObject request = goal("create an account for ${input.name}", sites + "/signup/index.html",
+        new JsonObject().put("textPresent", "Welcome, Ada Lovelace!"),
+        new JsonObject().put("name", "${input.name}").put("email", "ada@example.com").put("password", "${secret:club-password}"));
+    request.put("input", new JsonObject().put("name", "Ada Lovelace"));
+    reachedTwice(request, "replayed");
+    String id = reach(request).getString("jobId");
+    String events = grid.events(id).encode();
+    assertTrue(events.contains("goal.decision"), events);
+    assertFalse(events.contains("pa55-w0rd-xyz"), "the secret is in the event stream");
+    assertTrue(events.contains("No offers, as you wished") || !events.contains("offers and the newsletter\",\"action\":\"check"),
+        "the newsletter box is not consent: it must stay unticked");
+    JsonArray artifacts = grid.get("/api/v1/jobs/" + id + "/artifacts").bodyAsJsonObject().getJsonArray("artifacts");
+    String log = grid.get("/api/v1/jobs/" + id + "/artifacts/" + artifacts.getJsonObject(0).getString("name")).bodyAsString();
+    assertTrue(log.contains("\"decisions\""), log);
+    assertFalse(log.contains("pa55-w0rd-xyz"), "the secret is in the decision log");
+  }
+
+  @Test
+  void aWizardWithACookieBannerAndADelayedModalIsWalkedThrough() {
+    JsonObject request = goal("add a group named ops-team", sites + "/wizard/index.html",
+        new JsonObject().put("textPresent", "Group ops-team created, owner ops@example.com (Admin)"),
+        new JsonObject().put("groupName", "ops-team").put("owner", "ops@example.com").put("role", "Admin"));
+    reachedTwice(request, "replayed");
+  }
+
+  @Test
+  void aFormWhoseButtonMovesIsSentOnEveryRun() {
+    JsonObject request = goal("add a group named ops-team", sites + "/groups/index.html",
+        new JsonObject().put("textPresent", "Group ops-team added"), new JsonObject().put("groupName", "ops-team"));
+    for (int run = 0; run < 4; run++) {
+      JsonObject out = reach(request);
+      assertTrue(List.of("miss", "replayed", "partial").contains(out.getString("cache")), out.encode());
+    }
+  }
+}
