@@ -175,7 +175,7 @@ final class GoalRun {
   private void emit(int step, Decision d, DecisionRouter.Routed routed, boolean ok, String error) {
     Decision.Cost cost = d.cost() == null ? Decision.Cost.free(0) : d.cost();
     JsonObject e = d.toJson().put("stepNumber", step).put("ok", ok).put("ms", routed.costs().stream().mapToLong(Decision.Cost::ms).sum())
-        .put("costUsd", Costs.round(routed.usd())).put("totalCostUsd", Costs.round(state.spentUsd()));
+        .put("costUsd", Costs.exact(routed.usd())).put("totalCostUsd", Costs.round(state.spentUsd()));
     if (cost.provider() != null) e.put("provider", cost.provider()).put("model", cost.model());
     if (cost.tokensIn() > 0 || cost.tokensOut() > 0) e.put("tokensIn", cost.tokensIn()).put("tokensOut", cost.tokensOut());
     if (error != null) e.put("error", error);
