@@ -262,6 +262,7 @@ public final class RunnerVerticle extends VerticleBase {
     if (entry.session != null) entry.browser = new BrowserJob(entry.session, wf.login(), a.paths());
     WorkflowRun run = new WorkflowRun(vertx, clock, random, executors, a.jobId(), a.attempt(), wf, a.input(), timeout, listener, schemes)
         .withBrowser(entry.browser).withDesktops(entry.desktops).withSecrets((step, name) -> secret(a, entry, step, name))
+        .withSecretFetch((step, name) -> fetchSecret(a, entry, step, name))
         .withRedaction(json -> entry.redactor.isEmpty() ? json : entry.redactor.redact(json));
     entry.run = run;
     run.start().onComplete(ar -> {
@@ -287,6 +288,22 @@ public final class RunnerVerticle extends VerticleBase {
    * A secret a step uses, decrypted here at the moment of use: its value is added to the attempt's redactions before
    * the step sees it, and the use is reported for the audit (name, step, node, time; never the value).
    */
+  /**
+   * A secret the runner's own configuration names (a language model's key), asked from the coordinators, which hand it
+   * out sealed to a live attempt only and audit the use; it is opened here and redacted like every other.
+   */
+  private Future<String> fetchSecret(Assignment a, ActiveAttempt entry, String step, String name) {
+    if (a.secrets().getJsonObject(name) != null) return Future.succeededFuture(secret(a, entry, step, name));
+    io.robogrid.secrets.MasterKey key = masterKey == null ? null : masterKey.get();
+    if (key == null) return Future.failedFuture(new StepFailure(ErrorClass.BAD_REFERENCE, "runner " + options.node() + " has no master key to decrypt secret '" + name + "'"));
+    JsonObject ask = new JsonObject().put("name", name).put("jobId", a.jobId().toString()).put("attempt", a.attempt()).put("step", step).put("node", options.node());
+    return vertx.eventBus().<JsonObject>request(CoordinatorAddresses.SEALED_SECRET, ask, new DeliveryOptions().setSendTimeout(5_000)).map(reply -> {
+      String value = io.robogrid.secrets.SecretCipher.open(key, name, io.robogrid.secrets.SecretCipher.Sealed.fromJson(reply.body().getJsonObject("sealed")));
+      entry.redactor.add(name, value);
+      return value;
+    }).recover(e -> Future.failedFuture(e instanceof StepFailure ? e : new StepFailure(ErrorClass.BAD_REFERENCE, "secret '" + name + "': " + e.getMessage())));
+  }
+
   private String secret(Assignment a, ActiveAttempt entry, String step, String name) {
     JsonObject sealed = a.secrets().getJsonObject(name);
     if (sealed == null) throw new StepFailure(ErrorClass.BAD_REFERENCE, "there is no secret named '" + name + "'");

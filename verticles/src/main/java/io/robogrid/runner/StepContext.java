@@ -20,16 +20,23 @@ import java.util.UUID;
  * @param redact takes the values of the secrets the attempt used out of JSON that leaves the runner other than through
  *     its reports (which are redacted anyway): what an agent step hands to an agent
  * @param events where a step sends events of its own to the job's stream (a goal run's decisions)
+ * @param secrets fetches a secret the step's workflow does not name but the runner's configuration does (a language
+ *     model's key): decrypted here, taken out of every report from then on, its use audited
  */
 public record StepContext(Vertx vertx, UUID jobId, int attempt, String stepId, String type, int tries, JsonObject with,
                           Cancellation cancellation, StepLog log, BrowserJob browser, Artifacts artifacts, StepBudget budget,
                           java.util.function.UnaryOperator<JsonObject> resolver, java.util.Map<String, DesktopJob> desktops,
-                          java.util.function.UnaryOperator<JsonObject> redact, StepEvents events) {
+                          java.util.function.UnaryOperator<JsonObject> redact, StepEvents events, SecretAccess secrets) {
 
   /** The same try with other parameters: a step that runs another step's action on its behalf (a goal run's click). */
   public StepContext withParameters(JsonObject parameters) {
     return new StepContext(vertx, jobId, attempt, stepId, type, tries, parameters, cancellation, log, browser, artifacts, budget, resolver,
-        desktops, redact, events);
+        desktops, redact, events, secrets);
+  }
+
+  @FunctionalInterface
+  public interface SecretAccess {
+    io.vertx.core.Future<String> fetch(String name);
   }
 
   @FunctionalInterface

@@ -80,6 +80,18 @@ public final class WorkflowRun {
   private BrowserJob browser;
   private Map<String, DesktopJob> desktops = Map.of();
   private SecretResolver secrets;
+  private SecretFetch secretAccess;
+
+  /** Fetches, for a step, a secret its workflow does not name (see {@link StepContext#secrets()}). */
+  @FunctionalInterface
+  public interface SecretFetch {
+    io.vertx.core.Future<String> fetch(String step, String name);
+  }
+
+  public WorkflowRun withSecretFetch(SecretFetch fetch) {
+    this.secretAccess = fetch;
+    return this;
+  }
   private java.util.function.UnaryOperator<JsonObject> redaction = java.util.function.UnaryOperator.identity();
 
   /** Resolves {@code ${secret:name}} for a step, at the moment the step starts (decrypting and auditing it). */
@@ -213,7 +225,9 @@ public final class WorkflowRun {
           (level, message) -> listener.stepLog(spec.id(), level, message), browser,
           (name, contentType, data) -> listener.artifact(spec.id(), name, contentType, data), budget,
           other -> new Interpolator(input, Map.of(), stepSchemes).resolve(other), desktops, redaction,
-          (type, data) -> listener.stepEvent(spec.id(), type, data));
+          (type, data) -> listener.stepEvent(spec.id(), type, data),
+          name -> secretAccess == null ? io.vertx.core.Future.failedFuture(new StepFailure(ErrorClass.BAD_REFERENCE, "this run cannot fetch secrets"))
+              : secretAccess.fetch(spec.id(), name));
       executor.execute(ctx).onComplete(ar -> {
         if (ar.succeeded()) done.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
         else done.tryFail(ar.cause());
