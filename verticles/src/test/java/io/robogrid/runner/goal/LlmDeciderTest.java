@@ -233,6 +233,15 @@ class LlmDeciderTest {
   }
 
   @Test
+  void theShippedConfigPricesSomeModelsAndLeavesTheLanguageModelOff() throws Exception {
+    JsonObject goal = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of("..", "conf", "robogrid.json")))
+        .getJsonObject("runner").getJsonObject("goal");
+    assertNull(LlmOptions.fromJson(goal.getJsonObject("llm")), "off unless configured");
+    PriceTable shipped = PriceTable.fromJson(goal.getJsonObject("prices"));
+    assertEquals(0.0007, PriceTable.shown(shipped.usd("gpt-4o-mini", 2000, 600)));
+  }
+
+  @Test
   void theUserPromptIsBoundedOnAHugePage() {
     JsonArray els = new JsonArray();
     for (int i = 1; i <= 150; i++) els.add(link("e" + i, "A very long link text number " + i + " ".repeat(0) + "x".repeat(120), "/p/" + i));
