@@ -111,7 +111,10 @@ public final class LocalModel {
     return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
   }
 
-  /** Worker thread: the unit vectors of {@code texts}, in order; an empty list when the model is not available. */
+  /**
+   * Worker thread: the unit vectors of {@code texts}, in order; an empty list when the model is not available. The
+   * arrays are the cache's own: read them, do not change them.
+   */
   public List<float[]> embedAll(List<String> texts) {
     if (!ready()) return List.of();
     List<String> keys = texts.stream().map(LocalModel::key).toList();

@@ -155,6 +155,17 @@ class LocalModelDeciderTest {
   }
 
   @Test
+  void keepsTheTextsItSawAndForgetsTheOldestFirst() {
+    LocalModel small = new LocalModel(2); // the ONNX model itself is one per JVM: a second LocalModel costs a cache
+    List<float[]> v = small.embedAll(List.of("Book a place", "Book a place", "Next", "Swimming – Tuesday"));
+    assertEquals(4, v.size());
+    assertSame(v.get(0), v.get(1), "the same text, embedded once");
+    assertEquals(1.0, LocalModel.cosine(v.get(0), v.get(0)), 1e-5, "unit vectors");
+    assertEquals(2, small.cached());
+    assertTrue(LocalModel.cosine(v.get(0), v.get(3)) < 0.5);
+  }
+
+  @Test
   void neverEmbedsASecretValue() {
     GoalState s = state("log in as ada with password hunter22 and book swimming", Map.of("user", "ada", "password", "hunter22"), Set.of("password"));
     String q = LocalModelDecider.query(s);
