@@ -48,7 +48,7 @@ public final class StepExecutors {
     m.put("agent", new io.robogrid.runner.steps.AgentStep(node));
     for (BrowserStep.Action a : BrowserStep.Action.values()) m.put(a.type, new BrowserStep(a));
     for (DesktopStep.Action a : DesktopStep.Action.values()) m.put(a.type, new DesktopStep(a, desktop));
-    m.put(io.robogrid.runner.goal.GoalStep.TYPE, new io.robogrid.runner.goal.GoalStep(goal, ctx -> java.util.List.of()));
+    m.put(io.robogrid.runner.goal.GoalStep.TYPE, new io.robogrid.runner.goal.GoalStep(goal, io.robogrid.runner.goal.GoalModels.from(goal)));
     return new StepExecutors(m);
   }
 }

@@ -91,6 +91,7 @@ public final class WebVerticle extends VerticleBase {
     new SecretsApi(vertx, store.secrets(), keys, clock).mount(api);
     api.get("/cluster").handler(ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
     new NotificationsApi(new io.robogrid.store.NotificationStore(pool)).mount(api);
+    new GoalsApi(new io.robogrid.store.GoalPathStore(pool), new io.robogrid.store.CostStore(pool), clock).mount(api);
     EventStream stream = new EventStream(vertx, store);
     api.get("/stream").handler(stream::handle);
     router.route("/api/v1/*").subRouter(api);

@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +32,11 @@ public final class GoalStep implements StepExecutor {
   private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(2_000);
 
   private final GoalOptions options;
-  private final Function<StepContext, List<Decider>> models;
+  private final GoalModels models;
   private WorkerExecutor deciders;
 
-  /**
-   * @param models the model levels this runner has for one step (the local model, a language model), given the step's
-   *     context: a language model's key is fetched for the step that uses it
-   */
-  public GoalStep(GoalOptions options, Function<StepContext, List<Decider>> models) {
+  /** @param models the model levels this runner has (the local model, a language model) */
+  public GoalStep(GoalOptions options, GoalModels models) {
     this.options = options;
     this.models = models;
   }
@@ -53,12 +49,13 @@ public final class GoalStep implements StepExecutor {
     String site = BrowserJob.site(spec.startUrl());
     String goalKey = spec.normalisedGoal();
     Future<GoalPath> cached = spec.allows(Decider.Level.CACHE) ? cachedPath(ctx.vertx(), site, goalKey) : Future.succeededFuture(null);
-    return cached.compose(path -> {
+    return Future.all(cached, models.forStep(ctx, spec)).compose(both -> {
+      GoalPath path = cached.result();
       CacheDecider cache = path == null ? null : new CacheDecider(path);
       List<Decider> levels = new ArrayList<>();
       if (cache != null) levels.add(cache);
       if (spec.allows(Decider.Level.RULES)) levels.add(new RulesDecider());
-      for (Decider d : models.apply(ctx)) if (spec.allows(d.level())) levels.add(d);
+      levels.addAll(both.<List<Decider>>resultAt(1));
       GoalRun run = new GoalRun(ctx, spec, new DecisionRouter(levels, options.thresholds()), cache, deciders(ctx.vertx()), options,
           job.goalMetrics());
       if (path != null) ctx.log().log("info", "replaying the cached path of this goal on " + site + " (" + path.steps().size() + " actions, "

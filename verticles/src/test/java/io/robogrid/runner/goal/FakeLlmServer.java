@@ -65,6 +65,14 @@ final class FakeLlmServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
+  private volatile java.util.function.Function<Request, Reply> responder;
+
+  /** Answers every request the script does not: a test's stand-in for a model's judgement, which no test checks. */
+  FakeLlmServer answering(java.util.function.Function<Request, Reply> r) {
+    this.responder = r;
+    return this;
+  }
+
   FakeLlmServer then(Reply r) {
     script.add(r);
     return this;
@@ -75,6 +83,7 @@ final class FakeLlmServer implements AutoCloseable {
     String path = ex.getRequestURI().getPath();
     requests.add(new Request(ex.getRequestMethod(), path, Map.copyOf(ex.getRequestHeaders()), body));
     Reply r = script.poll();
+    if (r == null && responder != null) r = responder.apply(requests.get(requests.size() - 1));
     if (r == null) r = Reply.status(500, "{\"error\":{\"message\":\"no reply scripted\",\"type\":\"server_error\"}}");
     try {
       if (r.delayMs() > 0) Thread.sleep(r.delayMs());

@@ -105,6 +105,39 @@ class GoalTasksTest {
   }
 
   @Test
+  void aSearchResultsDetailBookFlowIsFoundByTheLocalModelAndThenReplayed() {
+    JsonObject request = goal("register ${input.name} for the Tuesday swimming class", sites + "/classes/index.html",
+        new JsonObject().put("textPresent", "Swimming – Tuesday 18:00 for Ada Lovelace"),
+        new JsonObject().put("name", "${input.name}").put("email", "ada@example.com").put("query", "swimming"));
+    request.getJsonObject("workflow").getJsonArray("steps").getJsonObject(0).getJsonObject("with").put("decider", new JsonArray().add("cache").add("rules").add("local"));
+    request.put("input", new JsonObject().put("name", "Ada Lovelace"));
+    JsonObject first = reach(request);
+    assertTrue(first.getJsonObject("decisions").getInteger("local", 0) > 0, "the rules alone cannot choose among the classes: " + first.encode());
+    JsonObject second = reach(request);
+    assertEquals("replayed", second.getString("cache"), second.encodePrettily());
+    assertEquals(0, second.getJsonObject("decisions").getInteger("local", 0), "the replay needed no model");
+    assertTrue(second.getLong("ms") < first.getLong("ms"), "replay " + second.getLong("ms") + " ms, first run " + first.getLong("ms") + " ms");
+  }
+
+  @Test
+  void thePathCacheIsListedAndDeletedThroughTheApi() {
+    JsonObject request = goal("add a group named ops-team", sites + "/wizard/index.html",
+        new JsonObject().put("textPresent", "Group ops-team created"),
+        new JsonObject().put("groupName", "ops-team").put("owner", "ops@example.com").put("role", "Admin"));
+    reach(request);
+    JsonArray paths = grid.get("/api/v1/paths").bodyAsJsonObject().getJsonArray("paths");
+    assertEquals(1, paths.size(), paths.encodePrettily());
+    JsonObject path = paths.getJsonObject(0);
+    assertEquals("add a group named {groupname}", path.getString("goalKey"));
+    assertEquals(sites, path.getString("site"));
+    assertTrue(path.getJsonArray("steps").size() >= 6, path.encodePrettily());
+    assertFalse(path.encode().contains("ops@example.com"), "a cached path holds data names, not their values");
+    assertEquals(200, grid.call(HttpMethod.DELETE, "/api/v1/paths/" + path.getLong("id"), null).statusCode());
+    assertEquals(404, grid.call(HttpMethod.DELETE, "/api/v1/paths/" + path.getLong("id"), null).statusCode());
+    assertEquals("miss", reach(request).getString("cache"), "deleted means forgotten");
+  }
+
+  @Test
   void aFormWhoseButtonMovesIsSentOnEveryRun() {
     JsonObject request = goal("add a group named ops-team", sites + "/groups/index.html",
         new JsonObject().put("textPresent", "Group ops-team added"), new JsonObject().put("groupName", "ops-team"));
