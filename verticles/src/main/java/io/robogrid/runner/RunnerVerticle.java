@@ -103,6 +103,8 @@ public final class RunnerVerticle extends VerticleBase {
     if (browser != null) {
       browsers = new BrowserPool(browser.slots(), options.browser());
       browsers.warm();
+      // a browser runner may get goal runs: their local model loads (about a second) before the first one needs it
+      if (options.goal().local()) vertx.executeBlocking(() -> io.robogrid.runner.goal.LocalModel.shared().ready(), false);
     }
     for (Capability c : options.capabilities()) {
       if (!Capability.isDesktop(c.name())) continue;

@@ -39,7 +39,9 @@ public record GoalSpec(String goal, String startUrl, JsonObject success, Map<Str
       if (isSecret.test(v)) secrets.add(k);
     }
     JsonObject budget = with.getJsonObject("budget", new JsonObject());
-    return new GoalSpec(with.getString("goal"), with.getString("startUrl"), with.getJsonObject("success"), Map.copyOf(data), Set.copyOf(secrets),
+    // in the order the step gives them: the rules type them in that order, as a person reading the list would
+    return new GoalSpec(with.getString("goal"), with.getString("startUrl"), with.getJsonObject("success"), java.util.Collections.unmodifiableMap(data),
+        Set.copyOf(secrets),
         with.getInteger("maxSteps", DEFAULT_MAX_STEPS), budget.getNumber("maxCostUsd", DEFAULT_MAX_COST_USD).doubleValue(), levels(with.getValue("decider")));
   }
 

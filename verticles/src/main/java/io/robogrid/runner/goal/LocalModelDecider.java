@@ -113,19 +113,25 @@ public final class LocalModelDecider implements Decider {
     List<String> texts = new ArrayList<>();
     texts.add(query);
     texts.add(pageText(page));
+    // the goal alone too: many data values (a user name, a ticket's text) can drown what the goal says it is about
+    texts.add(redact(state.spec().goal() == null ? "" : state.spec().goal(), state.spec()));
     texts.addAll(FORWARD);
     texts.addAll(AWAY);
     clickables.forEach(e -> texts.add(text(e)));
     clicked.forEach(e -> texts.add(text(e)));
     List<float[]> v = model.embedAll(texts);
     if (v.isEmpty()) return Optional.empty();
-    float[] goal = v.get(0);
-    double pageRel = LocalModel.cosine(goal, v.get(1));
-    int f0 = 2, a0 = f0 + FORWARD.size(), c0 = a0 + AWAY.size(), k0 = c0 + clickables.size();
+    float[] goal = v.get(0), goalAlone = v.get(2);
+    double pageRel = Math.max(LocalModel.cosine(goal, v.get(1)), LocalModel.cosine(goalAlone, v.get(1)));
+    int f0 = 3, a0 = f0 + FORWARD.size(), c0 = a0 + AWAY.size(), k0 = c0 + clickables.size();
     // the goal's page: 0 when the page's headings have nothing to do with it, 1 from a cosine of 0.5 up
     double gate = clamp((pageRel - 0.25) / 0.25);
+    // how close to the goal the links followed so far came: a link naming it less closely leads away (a form's button
+    // clicked on the way, "Sign in", says nothing about where the goal is)
     double progress = 0;
-    for (int i = 0; i < clicked.size(); i++) progress = Math.max(progress, about(goal, v.get(k0 + i), goalWords, clicked.get(i)));
+    for (int i = 0; i < clicked.size(); i++) {
+      if ("link".equals(clicked.get(i).role())) progress = Math.max(progress, about(goal, goalAlone, v.get(k0 + i), goalWords, clicked.get(i)));
+    }
     Set<String> filledForms = new LinkedHashSet<>();
     page.elements().stream().filter(e -> Boolean.TRUE.equals(e.filled())).forEach(e -> filledForms.add(String.valueOf(e.form())));
 
@@ -134,7 +140,7 @@ public final class LocalModelDecider implements Decider {
       Element e = clickables.get(i);
       float[] ev = v.get(c0 + i);
       boolean again = state.clickedBefore(e);
-      double about = about(goal, ev, goalWords, e);
+      double about = about(goal, goalAlone, ev, goalWords, e);
       double forward = onward(max(ev, v, f0, a0) - max(ev, v, a0, c0));
       boolean formButton = "button".equals(e.role()) && !filledForms.isEmpty() && forward > 0.5
           && (filledForms.contains(String.valueOf(e.form())) || "submit".equals(e.type()));
@@ -154,11 +160,14 @@ public final class LocalModelDecider implements Decider {
     return best(scored, MIN_SCORE, state, s -> Decision.of(level(), Decision.Action.CLICK, s.element(), s.reason(), 0));
   }
 
-  /** How much an element names the goal: the cosine, and a little for the share of its words the goal uses too. */
-  private static double about(float[] goal, float[] ev, Set<String> goalWords, Element e) {
+  /**
+   * How much an element names the goal: the better cosine with the goal (alone, or with the data values), and a
+   * little for the share of its words the goal uses too.
+   */
+  private static double about(float[] goal, float[] goalAlone, float[] ev, Set<String> goalWords, Element e) {
     Set<String> words = Words.of(text(e));
     long common = words.stream().filter(goalWords::contains).count();
-    return LocalModel.cosine(goal, ev) + (words.isEmpty() ? 0 : LEXICAL * common / words.size());
+    return Math.max(LocalModel.cosine(goal, ev), LocalModel.cosine(goalAlone, ev)) + (words.isEmpty() ? 0 : LEXICAL * common / words.size());
   }
 
   /** The best not yet tried here, if it scores {@code min}; its confidence discounted when the runner-up is close. */

@@ -28,7 +28,7 @@ final class RulesDecider implements Decider {
   public Optional<Decision> decide(GoalState state) {
     PageDigest page = state.page();
     return closeModal(state, page).or(() -> fill(state, page)).or(() -> consent(state, page)).or(() -> submit(state, page))
-        .filter(d -> !state.triedHere(d));
+        .or(() -> lastOneLeft(state, page)).filter(d -> !state.triedHere(d));
   }
 
   private Optional<Decision> closeModal(GoalState state, PageDigest page) {
@@ -59,7 +59,8 @@ final class RulesDecider implements Decider {
       if (e.isSelect()) {
         String option = e.options().stream().filter(o -> o.equalsIgnoreCase(value)).findFirst()
             .or(() -> e.options().stream().filter(o -> o.toLowerCase().contains(value.toLowerCase())).findFirst()).orElse(null);
-        if (option == null || option.equals(e.selected())) continue;
+        // picked even when it shows already: then the datum counts as given, and nothing waits for it
+        if (option == null) continue;
         return Optional.of(Decision.of(level(), Decision.Action.SELECT, e, "the list '" + e.describe() + "' names data '" + key + "'", score)
             .typing(key, null));
       }
@@ -73,6 +74,22 @@ final class RulesDecider implements Decider {
           .typing(key, null));
     }
     return Optional.empty();
+  }
+
+  /**
+   * By elimination: one datum left to type and one required field left empty, whose label names no other datum (a
+   * "What happened?" for the description). Less sure than a match by name: a model level is asked too.
+   */
+  private Optional<Decision> lastOneLeft(GoalState state, PageDigest page) {
+    List<String> left = state.untypedData();
+    List<Element> empty = page.elements().stream().filter(e -> e.actionable() && e.isTextField() && e.required() && !Boolean.TRUE.equals(e.filled()))
+        .toList();
+    if (left.size() != 1 || empty.size() != 1) return Optional.empty();
+    Element e = empty.get(0);
+    boolean namesAnother = state.spec().data().keySet().stream().anyMatch(k -> !k.equals(left.get(0)) && Words.match(k, e.describe()) >= FILL_AT);
+    if (namesAnother) return Optional.empty();
+    return Optional.of(Decision.of(level(), Decision.Action.FILL, e, "the one datum left, '" + left.get(0) + "', for the one required field left empty, '"
+        + e.describe() + "'", 0.6).typing(left.get(0), null));
   }
 
   private Optional<Decision> consent(GoalState state, PageDigest page) {

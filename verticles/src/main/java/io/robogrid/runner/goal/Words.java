@@ -9,7 +9,7 @@ import java.util.Set;
 final class Words {
   /** The few words people write several ways on forms. */
   private static final Map<String, String> SAME = Map.ofEntries(
-      Map.entry("e", "email"), Map.entry("mail", "email"), Map.entry("emailaddress", "email"),
+      Map.entry("mail", "email"), Map.entry("emailaddress", "email"),
       Map.entry("telephone", "phone"), Map.entry("tel", "phone"), Map.entry("mobile", "phone"),
       Map.entry("surname", "last"), Map.entry("family", "last"), Map.entry("given", "first"), Map.entry("forename", "first"),
       Map.entry("postcode", "zip"), Map.entry("postal", "zip"), Map.entry("passphrase", "password"), Map.entry("pwd", "password"),

@@ -87,7 +87,7 @@
     const label = labelOf(el);
     const t = el.tagName.toLowerCase();
     const e = {ref, tag: node === el ? t : 'label', role: roleOf(el), name: nameOf(el, label), label, selector: stable(el),
-      type: (el.getAttribute('type') || '').toLowerCase() || null, hidden: !visible,
+      type: (t === 'button' ? el.type : (el.getAttribute('type') || '').toLowerCase()) || null, // a form's button with no type sends it hidden: !visible,
       disabled: !!(el.disabled || el.getAttribute('aria-disabled') === 'true'), inModal: modal(el)};
     const ph = el.getAttribute('placeholder'); if (ph) e.placeholder = clip(ph, 60);
     const nm = el.getAttribute('name'); if (nm) e.fieldName = clip(nm, 60);

@@ -228,4 +228,21 @@ class LocalModelDeciderTest {
           .map(l -> Long.parseLong(l.replaceAll("\\D+", ""))).findFirst().orElse(0L);
     }
   }
+
+  /** A form's button clicked on the way ("Sign in") says nothing about where the goal is, and many data values do not drown the goal. */
+  @Test
+  void aButtonClickedOnTheWayDoesNotHideTheLinkThatLeadsToTheGoal() {
+    GoalState s = state("open a support ticket about the printer", Map.of("username", "u", "password", "pw-0", "subject", "Broken printer",
+        "description", "It stopped working this morning", "priority", "Low"), Set.of());
+    PageDigest home = page("http://h/support/home.html", "Helpdesk", List.of("Hello, user0"),
+        link("e1", "Home", "home.html"), link("e2", "My tickets", "#"), link("e3", "Knowledge base", "#"), link("e4", "New ticket", "new.html"), link("e5", "Log out", "index.html"));
+    PageDigest login = page("http://h/support/index.html", "Helpdesk: sign in", List.of("Helpdesk"),
+        textbox("e1", "Username", null, true, "f"), textbox("e2", "Password", null, true, "f"), button("e3", "Sign in", null, "f"));
+    filled(s, login, "Username", "username");
+    filled(s, login, "Password", "password");
+    clicked(s, login, "Sign in");
+    s.onPage(home);
+    Decision d = new LocalModelDecider(LocalModel.shared()).decide(s).orElseThrow();
+    assertEquals("New ticket", d.target().name(), d.reason());
+  }
 }
