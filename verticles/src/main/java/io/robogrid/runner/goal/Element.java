@@ -83,11 +83,15 @@ public record Element(String ref, String tag, String role, String name, String l
     return new JsonObject().put("selector", selector).put("role", role).put("name", name).put("label", label);
   }
 
-  /** Whether this element is the one {@code identity} describes: same role and name, or same stable selector and role. */
+  /**
+   * Whether this element is the one {@code identity} describes: the same role and name; for an element without a
+   * name, the same stable selector and label. A named element under another name is another element, wherever it is:
+   * the first link of a list of results is not the one clicked last time when the list holds other results.
+   */
   public boolean matches(JsonObject identity) {
     String r = identity.getString("role"), n = identity.getString("name", ""), s = identity.getString("selector");
     if (!role.equals(r)) return false;
-    if (!n.isEmpty() && n.equalsIgnoreCase(name)) return true;
-    return s != null && s.equals(selector) && (n.isEmpty() || label.equalsIgnoreCase(identity.getString("label", "")));
+    if (!n.isEmpty()) return n.equalsIgnoreCase(name);
+    return name.isEmpty() && s != null && s.equals(selector) && label.equalsIgnoreCase(identity.getString("label", ""));
   }
 }
