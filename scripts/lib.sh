@@ -4,10 +4,11 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/cluster/target/robogrid.jar"
 CLASSPATH_NODE="$JAR:$ROOT/cluster/target/lib/*"
-# Hazelcast reads JDK internals for speed; without these it warns and runs slower.
+# Hazelcast reads JDK internals for speed; without these it warns and runs slower. The goal tasks' embedding model
+# uses DJL's tokenizer, which calls home (169.254.169.254) unless opted out: the node also sets these itself.
 JAVA_NODE_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
  --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
- --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+ --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED -DOPT_OUT_TRACKING=true -Dai.djl.offline=true"
 
 say() { printf '%s\n' "robogrid: $*" >&2; }
 

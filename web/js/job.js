@@ -314,6 +314,9 @@ export function jobView(root, ctx, id) {
       case 'lease.taken': return `${d.resource} on ${d.node}`;
       case 'lease.released': return `${d.resource} on ${d.node}${d.reason ? ` (${d.reason})` : ''}`;
       case 'artifact': return `${d.name} (${d.contentType}, ${bytes(d.size)})${d.step ? ` from ${d.step}` : ''}`;
+      case 'goal.decision': return `${d.step} #${d.stepNumber} [${d.level}${d.model ? ` ${d.model}` : ''}] ${d.action}`
+        + `${d.target ? ` ${d.target.role} “${d.target.name}”` : ''}${d.dataKey ? ` ← ${d.dataKey}` : ''}${d.ok ? '' : ` ✗ ${d.error || ''}`}`
+        + ` — ${d.reason} (${d.ms} ms${d.costUsd ? `, $${Number(d.costUsd).toFixed(4)}` : ''})`;
       default: return JSON.stringify(d);
     }
   }
@@ -322,7 +325,7 @@ export function jobView(root, ctx, id) {
     if (e.jobId !== id) return;
     if (e.seq != null) events.set(e.seq, e);
     renderFeed(e.seq != null && e.seq < lastShown); // a late, lower seq: put it in its place
-    if (e.type !== 'step.log') refreshSoon();
+    if (e.type !== 'step.log' && e.type !== 'goal.decision') refreshSoon();
   }
 
   refresh();

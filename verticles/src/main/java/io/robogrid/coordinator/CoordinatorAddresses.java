@@ -6,6 +6,13 @@ public final class CoordinatorAddresses {
 
   /** Request: a runner's report about one attempt ({@link Reports}); reply {@code {}} or a STALE_ATTEMPT failure. */
   public static final String REPORT = "robogrid.coordinator.report";
+  /** A goal run asks for the cached path of its (site, goal): {@code {site, goalKey}} → {@code {path}} or {@code {}}. */
+  public static final String GOAL_PATH = "robogrid.coordinator.goal-path";
+  /**
+   * A runner asks for a secret its own configuration names (a language model's key): {@code {name, jobId, attempt,
+   * step, node}} → {@code {sealed}}, only for a live attempt; each use is audited as a use by that step.
+   */
+  public static final String SEALED_SECRET = "robogrid.coordinator.sealed-secret";
   /** Request: {@code {"node", "attempts": {jobId: attempt}}}; reply {@code {"alive": [jobId…], "cancel": [jobId…]}}: the attempts still the node's, and those to cancel. */
   public static final String HEARTBEAT = "robogrid.coordinator.heartbeat";
   /** Request: {@code {"node"}} from a runner that just started: whatever that node held before is lost. Reply {@code {"lost": n}}. */

@@ -79,20 +79,22 @@ public final class CoordinatorVerticle extends VerticleBase {
     pool = db.pool(vertx);
     store = new JobStore(pool);
     dispatcher = new Dispatcher(vertx, store, lifecycle, clock, options);
-    reports = new ReportHandler(store, lifecycle, clock, vertx.eventBus());
+    GoalPaths goals = new GoalPaths(vertx, new io.robogrid.store.GoalPathStore(pool), store, clock);
+    reports = new ReportHandler(store, lifecycle, clock, vertx.eventBus(), goals);
     scheduler = new Scheduler(vertx, new io.robogrid.store.ScheduleStore(pool), store, robots,
         new io.robogrid.jobs.Submissions(robots, new io.robogrid.workflow.WorkflowParser(io.robogrid.workflow.StepCatalog.builtIn()), clock), clock);
     agents = new AgentOffers(vertx, new io.robogrid.store.AgentStore(pool), clock);
     subscriber = PgSubscriber.subscriber(vertx, db.connect()).reconnectPolicy(n -> Math.min(5_000L, 200L * (n + 1)));
     subscriber.channel(JobStore.CHANNEL).handler(payload -> dispatcher.wake());
     var bus = vertx.eventBus();
-    return Future.all(
+    return Future.all(List.of(
             bus.<JsonObject>consumer(CoordinatorAddresses.REPORT, this::report).completion(),
             bus.<JsonObject>consumer(CoordinatorAddresses.HEARTBEAT, this::heartbeat).completion(),
             bus.<JsonObject>consumer(CoordinatorAddresses.RUNNER_STARTED, this::runnerStarted).completion(),
             agents.listen(),
+            goals.listen(),
             new ClusterView(clock, staleAfter, new GridWatch()).follow(vertx, self),
-            subscriber.connect())
+            subscriber.connect()))
         .andThen(v -> {
           lastTick = System.nanoTime();
           vertx.setPeriodic(TICK_MS, t -> tick());

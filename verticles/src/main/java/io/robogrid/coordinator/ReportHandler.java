@@ -28,8 +28,10 @@ final class ReportHandler {
   private final JobLifecycle lifecycle;
   private final Clock clock;
   private final EventBus bus;
+  private final GoalPaths goals;
 
-  ReportHandler(JobStore store, JobLifecycle lifecycle, Clock clock, EventBus bus) {
+  ReportHandler(JobStore store, JobLifecycle lifecycle, Clock clock, EventBus bus, GoalPaths goals) {
+    this.goals = goals;
     this.store = store;
     this.lifecycle = lifecycle;
     this.clock = clock;
@@ -46,6 +48,8 @@ final class ReportHandler {
       case Reports.STEP_FINISHED -> store.reports().stepFinished(job, attempt, r.getString("step"), r.getString("state"), r.getInteger("tries"),
           r.getJsonObject("output"), r.getJsonObject("error"), r.getString("startedAt") == null ? null : Instant.parse(r.getString("startedAt")), at);
       case Reports.STEP_LOG -> store.reports().stepLog(job, attempt, r.getString("step"), r.getString("level"), r.getString("message"), at);
+      case Reports.STEP_EVENT -> store.reports().stepEvent(job, attempt, r.getString("step"), r.getString("event"), r.getJsonObject("data"), at);
+      case Reports.GOAL_PATH -> goals.record(r, job, at).map(List.<JobEvent>of());
       case Reports.ARTIFACT -> store.reports().artifact(job, attempt, r.getString("name"), r.getString("step"), r.getString("contentType"),
           java.util.Base64.getDecoder().decode(r.getString("data")), at);
       case Reports.LEASE_TAKEN -> store.reports().leaseTaken(job, attempt, r.getString("resource"), r.getString("node"), at);

@@ -15,6 +15,10 @@ public final class Reports {
   public static final String ARTIFACT = "artifact";
   public static final String FINISHED = "finished";
   public static final String SECRET_USED = "secret.used";
+  /** An event a step sends of its own ({@code goal.decision}). */
+  public static final String STEP_EVENT = "step.event";
+  /** A goal run's path: it reached its goal this way (or its cached path no longer works). */
+  public static final String GOAL_PATH = "goal.path";
 
   private Reports() {}
 
@@ -53,6 +57,20 @@ public final class Reports {
   /** A step of the attempt decrypted a secret (its name only): the audit of its uses. */
   public static JsonObject secretUsed(String node, UUID job, int attempt, String step, String name, Instant at) {
     return base(SECRET_USED, node, job, attempt, at).put("step", step).put("name", name);
+  }
+
+  public static JsonObject stepEvent(String node, UUID job, int attempt, String step, String eventType, JsonObject data, Instant at) {
+    return base(STEP_EVENT, node, job, attempt, at).put("step", step).put("event", eventType).put("data", data);
+  }
+
+  /**
+   * @param outcome {@code succeeded} (with the path that reached the goal, replacing any before it) or {@code failed}
+   *     (the cached path did not take the run there: twice in a row retires it)
+   */
+  public static JsonObject goalPath(String node, UUID job, int attempt, String site, String goalKey, String goal, String outcome, JsonObject path,
+                                    Instant at) {
+    return base(GOAL_PATH, node, job, attempt, at).put("site", site).put("goalKey", goalKey).put("goal", goal).put("outcome", outcome)
+        .put("path", path);
   }
 
   public static JsonObject finished(String node, UUID job, int attempt, Outcome outcome, Instant at) {

@@ -38,6 +38,10 @@ public enum ErrorClass {
   INVALID_COORDINATES(false),
   /** A program a desktop step launches cannot be started (not found, not executable). */
   LAUNCH_FAILED(false),
+  /** A goal run's decider found no way to the goal, or said so (its reason is the message). */
+  GAVE_UP(false),
+  /** A goal run spent the money its budget allows on model decisions before reaching the goal. */
+  BUDGET_EXCEEDED(false),
   BAD_WORKFLOW(false),
   BAD_REFERENCE(false),
   FAILED(false),

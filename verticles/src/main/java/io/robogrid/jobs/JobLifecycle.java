@@ -77,9 +77,9 @@ public final class JobLifecycle {
       job.error = attemptError;
       job.node = null;
       job.heartbeatAt = null;
-      if (error.errorClass() == ErrorClass.UNKNOWN) {
-        // nobody knows what this failure means: a person should look, whatever the retries make of it
-        job.review = new JsonObject().put("reason", "UNKNOWN_ERROR").put("message", error.getMessage()).put("step", outcome.step())
+      if (error.errorClass() == ErrorClass.UNKNOWN || error.errorClass() == ErrorClass.GAVE_UP) {
+        // nobody knows what this failure means, or a goal run found no way: a person should look, whatever the retries make of it
+        job.review = new JsonObject().put("reason", error.errorClass() == ErrorClass.UNKNOWN ? "UNKNOWN_ERROR" : "GAVE_UP").put("message", error.getMessage()).put("step", outcome.step())
             .put("attempt", job.attempt).put("flaggedAt", now.toString());
         measured.put("review", job.review);
       }

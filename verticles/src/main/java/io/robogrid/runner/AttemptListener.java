@@ -62,6 +62,17 @@ final class AttemptListener implements WorkflowRun.Listener {
   }
 
   @Override
+  public void stepEvent(String step, String type, JsonObject data) {
+    JsonObject clean = JsonText.withoutNul(redactor.redact(data));
+    if (io.robogrid.runner.goal.GoalStep.PATH_REPORT.equals(type)) { // for the coordinators' path cache, not for the stream
+      send(Reports.goalPath(node, jobId, attempt, clean.getString("site"), clean.getString("goalKey"), clean.getString("goal"),
+          clean.getString("outcome"), clean.getJsonObject("path"), clock.instant()));
+      return;
+    }
+    send(Reports.stepEvent(node, jobId, attempt, step, type, clean, clock.instant()));
+  }
+
+  @Override
   public void stepLog(String step, String level, String raw) {
     String message = redactor.redact(raw);
     var event = switch (level) {

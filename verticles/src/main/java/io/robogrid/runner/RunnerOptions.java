@@ -27,7 +27,7 @@ import java.util.List;
  */
 public record RunnerOptions(String node, List<Capability> capabilities, int slots, Duration heartbeatInterval, Duration statusInterval,
                             Duration shutdownGrace, Duration defaultJobTimeout, Duration selfFenceAfter, Duration leaseWait, BrowserOptions browser,
-                            DesktopOptions desktop, String version) {
+                            DesktopOptions desktop, String version, io.robogrid.runner.goal.GoalOptions goal) {
   public static final int DEFAULT_SLOTS = 8;
 
   public static RunnerOptions fromJson(String node, String version, JsonObject j) {
@@ -49,7 +49,13 @@ public record RunnerOptions(String node, List<Capability> capabilities, int slot
         Durations.setting(j, "runner", "heartbeatInterval", "2s"), Durations.setting(j, "runner", "statusInterval", "2s"),
         Durations.setting(j, "runner", "shutdownGrace", "10s"), Durations.setting(j, "runner", "defaultJobTimeout", "1h"),
         Durations.setting(j, "runner", "selfFenceAfter", "10s"), Durations.setting(j, "runner", "leaseWait", "5s"), BrowserOptions.fromJson(j),
-        desktop, version);
+        desktop, version, goalOptions(j));
+  }
+
+  private static io.robogrid.runner.goal.GoalOptions goalOptions(JsonObject runner) {
+    Object goal = runner.getValue("goal");
+    if (goal != null && !(goal instanceof JsonObject)) throw new IllegalArgumentException("runner.goal: must be an object");
+    return io.robogrid.runner.goal.GoalOptions.fromJson((JsonObject) goal);
   }
 
   /** A runner not heard from for this long (three missed announcements) is given no more work. */

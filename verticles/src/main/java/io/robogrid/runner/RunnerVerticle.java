@@ -93,7 +93,7 @@ public final class RunnerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     eventLoop = Thread.currentThread();
-    executors = StepExecutors.builtIn(vertx, options.node(), "RoboGrid/" + options.version(), options.desktop());
+    executors = StepExecutors.builtIn(vertx, options.node(), "RoboGrid/" + options.version(), options.desktop(), options.goal());
     Set<String> missing = new java.util.TreeSet<>(catalog.names());
     missing.removeAll(executors.types());
     if (!missing.isEmpty()) return Future.failedFuture("runner has no executor for step types " + missing);
@@ -103,6 +103,8 @@ public final class RunnerVerticle extends VerticleBase {
     if (browser != null) {
       browsers = new BrowserPool(browser.slots(), options.browser());
       browsers.warm();
+      // a browser runner may get goal runs: their local model loads (about a second) before the first one needs it
+      if (options.goal().local()) vertx.executeBlocking(() -> io.robogrid.runner.goal.LocalModel.shared().ready(), false);
     }
     for (Capability c : options.capabilities()) {
       if (!Capability.isDesktop(c.name())) continue;
@@ -262,6 +264,7 @@ public final class RunnerVerticle extends VerticleBase {
     if (entry.session != null) entry.browser = new BrowserJob(entry.session, wf.login(), a.paths());
     WorkflowRun run = new WorkflowRun(vertx, clock, random, executors, a.jobId(), a.attempt(), wf, a.input(), timeout, listener, schemes)
         .withBrowser(entry.browser).withDesktops(entry.desktops).withSecrets((step, name) -> secret(a, entry, step, name))
+        .withSecretFetch((step, name) -> fetchSecret(a, entry, step, name))
         .withRedaction(json -> entry.redactor.isEmpty() ? json : entry.redactor.redact(json));
     entry.run = run;
     run.start().onComplete(ar -> {
@@ -270,6 +273,7 @@ public final class RunnerVerticle extends VerticleBase {
       JsonArray path = null;
       if (entry.browser != null) {
         metrics.put("browser", entry.browser.metrics());
+        if (entry.browser.goalMetricsIfAny() != null) metrics.put("goal", entry.browser.goalMetricsIfAny().toJson());
         // only a run that reached its goal teaches the path cache which alternatives work
         if (outcome.kind() == Outcome.Kind.SUCCEEDED) path = entry.browser.path();
       }
@@ -286,6 +290,22 @@ public final class RunnerVerticle extends VerticleBase {
    * A secret a step uses, decrypted here at the moment of use: its value is added to the attempt's redactions before
    * the step sees it, and the use is reported for the audit (name, step, node, time; never the value).
    */
+  /**
+   * A secret the runner's own configuration names (a language model's key), asked from the coordinators, which hand it
+   * out sealed to a live attempt only and audit the use; it is opened here and redacted like every other.
+   */
+  private Future<String> fetchSecret(Assignment a, ActiveAttempt entry, String step, String name) {
+    if (a.secrets().getJsonObject(name) != null) return Future.succeededFuture(secret(a, entry, step, name));
+    io.robogrid.secrets.MasterKey key = masterKey == null ? null : masterKey.get();
+    if (key == null) return Future.failedFuture(new StepFailure(ErrorClass.BAD_REFERENCE, "runner " + options.node() + " has no master key to decrypt secret '" + name + "'"));
+    JsonObject ask = new JsonObject().put("name", name).put("jobId", a.jobId().toString()).put("attempt", a.attempt()).put("step", step).put("node", options.node());
+    return vertx.eventBus().<JsonObject>request(CoordinatorAddresses.SEALED_SECRET, ask, new DeliveryOptions().setSendTimeout(5_000)).map(reply -> {
+      String value = io.robogrid.secrets.SecretCipher.open(key, name, io.robogrid.secrets.SecretCipher.Sealed.fromJson(reply.body().getJsonObject("sealed")));
+      entry.redactor.add(name, value);
+      return value;
+    }).recover(e -> Future.failedFuture(e instanceof StepFailure ? e : new StepFailure(ErrorClass.BAD_REFERENCE, "secret '" + name + "': " + e.getMessage())));
+  }
+
   private String secret(Assignment a, ActiveAttempt entry, String step, String name) {
     JsonObject sealed = a.secrets().getJsonObject(name);
     if (sealed == null) throw new StepFailure(ErrorClass.BAD_REFERENCE, "there is no secret named '" + name + "'");

@@ -19,15 +19,39 @@ import java.util.UUID;
  * @param desktops the desktops the job holds, by name (empty when it leased none)
  * @param redact takes the values of the secrets the attempt used out of JSON that leaves the runner other than through
  *     its reports (which are redacted anyway): what an agent step hands to an agent
+ * @param events where a step sends events of its own to the job's stream (a goal run's decisions)
+ * @param secrets fetches a secret the step's workflow does not name but the runner's configuration does (a language
+ *     model's key): decrypted here, taken out of every report from then on, its use audited
  */
 public record StepContext(Vertx vertx, UUID jobId, int attempt, String stepId, String type, int tries, JsonObject with,
                           Cancellation cancellation, StepLog log, BrowserJob browser, Artifacts artifacts, StepBudget budget,
                           java.util.function.UnaryOperator<JsonObject> resolver, java.util.Map<String, DesktopJob> desktops,
-                          java.util.function.UnaryOperator<JsonObject> redact) {
+                          java.util.function.UnaryOperator<JsonObject> redact, StepEvents events, SecretAccess secrets) {
+
+  /** The same try with other parameters: a step that runs another step's action on its behalf (a goal run's click). */
+  public StepContext withParameters(JsonObject parameters) {
+    return new StepContext(vertx, jobId, attempt, stepId, type, tries, parameters, cancellation, log, browser, artifacts, budget, resolver,
+        desktops, redact, events, secrets);
+  }
+
+  @FunctionalInterface
+  public interface SecretAccess {
+    io.vertx.core.Future<String> fetch(String name);
+  }
+
+  @FunctionalInterface
+  public interface StepEvents {
+    void event(String type, JsonObject data);
+  }
 
   /** The name of a file kept because this try failed ({@code <step>-attempt<n>-try<k>-failure.<extension>}). */
   public String failureArtifact(String extension) {
-    return stepId + "-attempt" + attempt + "-try" + tries + "-failure." + extension;
+    return failurePrefix(stepId, attempt, tries) + "." + extension;
+  }
+
+  /** The name, without extension, of the files kept because try {@code tries} of a step failed. */
+  public static String failurePrefix(String stepId, int attempt, int tries) {
+    return stepId + "-attempt" + attempt + "-try" + tries + "-failure";
   }
 
   @FunctionalInterface

@@ -33,6 +33,11 @@ public final class StepExecutors {
 
   /** @param node this runner's node id: where agents' news about its {@code agent} steps is sent */
   public static StepExecutors builtIn(Vertx vertx, String node, String userAgent, DesktopOptions desktop) {
+    return builtIn(vertx, node, userAgent, desktop, io.robogrid.runner.goal.GoalOptions.fromJson(null));
+  }
+
+  /** @param goal the settings of goal runs ({@code runner.goal}) */
+  public static StepExecutors builtIn(Vertx vertx, String node, String userAgent, DesktopOptions desktop, io.robogrid.runner.goal.GoalOptions goal) {
     WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent(userAgent).setFollowRedirects(true));
     Map<String, StepExecutor> m = new LinkedHashMap<>();
     m.put("log", new LogStep());
@@ -43,6 +48,7 @@ public final class StepExecutors {
     m.put("agent", new io.robogrid.runner.steps.AgentStep(node));
     for (BrowserStep.Action a : BrowserStep.Action.values()) m.put(a.type, new BrowserStep(a));
     for (DesktopStep.Action a : DesktopStep.Action.values()) m.put(a.type, new DesktopStep(a, desktop));
+    m.put(io.robogrid.runner.goal.GoalStep.TYPE, new io.robogrid.runner.goal.GoalStep(goal, io.robogrid.runner.goal.GoalModels.from(goal)));
     return new StepExecutors(m);
   }
 }

@@ -15,8 +15,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -39,6 +41,9 @@ public final class WorkflowRun {
 
     /** A file a step produced (a screenshot, a page's HTML): kept with the job. */
     default void artifact(String step, String name, String contentType, byte[] data) {}
+
+    /** An event of a step's own ({@code goal.decision}): goes to the job's stream. */
+    default void stepEvent(String step, String type, JsonObject data) {}
   }
 
   private enum StepState { PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED }
@@ -64,9 +69,29 @@ public final class WorkflowRun {
   private final Map<String, Long> stepMillis = new LinkedHashMap<>();
   private final StepBudget budget;
   private long jobTimer = -1;
+  /** Set once the attempt ends: nothing new starts; the outcome follows once failed pages are kept. */
+  private boolean ended;
+  /** The step tries whose failed page was kept ({@code step#try}). */
+  private final java.util.Set<String> kept = new java.util.HashSet<>();
+  /** Each step's parameters as last resolved: which page its failure is kept from. */
+  private final Map<String, JsonObject> resolvedWith = new HashMap<>();
+  /** How much longer than the browser's action timeout keeping a failed page may take before the attempt ends without it. */
+  static final long KEEP_MARGIN_MS = 5_000;
   private BrowserJob browser;
   private Map<String, DesktopJob> desktops = Map.of();
   private SecretResolver secrets;
+  private SecretFetch secretAccess;
+
+  /** Fetches, for a step, a secret its workflow does not name (see {@link StepContext#secrets()}). */
+  @FunctionalInterface
+  public interface SecretFetch {
+    io.vertx.core.Future<String> fetch(String step, String name);
+  }
+
+  public WorkflowRun withSecretFetch(SecretFetch fetch) {
+    this.secretAccess = fetch;
+    return this;
+  }
   private java.util.function.UnaryOperator<JsonObject> redaction = java.util.function.UnaryOperator.identity();
 
   /** Resolves {@code ${secret:name}} for a step, at the moment the step starts (decrypting and auditing it). */
@@ -157,12 +182,13 @@ public final class WorkflowRun {
     end(Outcome.handedBack(), "node is shutting down");
   }
 
+  /** Whether the attempt's outcome is known (it may have ended a moment before, while the failed page is being kept). */
   public boolean isDone() {
     return outcome.future().isComplete();
   }
 
   private void startReady() {
-    if (isDone()) return;
+    if (ended) return;
     for (StepSpec s : workflow.steps()) {
       if (states.get(s.id()) == StepState.PENDING && s.needs().stream().allMatch(n -> states.get(n) == StepState.SUCCEEDED)) {
         states.put(s.id(), StepState.RUNNING);
@@ -178,7 +204,7 @@ public final class WorkflowRun {
   }
 
   private void tryStep(StepSpec spec, int n) {
-    if (isDone()) return;
+    if (ended) return;
     tries.put(spec.id(), n);
     listener.stepStarted(spec.id(), n, clock.instant());
     Cancellation stepCancel = cancellation.child();
@@ -192,12 +218,16 @@ public final class WorkflowRun {
       budget.spend("step " + spec.id() + " (try " + n + ")");
       Map<String, Function<String, Object>> stepSchemes = schemesFor(spec.id());
       JsonObject with = new Interpolator(input, outputs, stepSchemes).resolve(spec.with());
+      resolvedWith.put(spec.id(), with);
       StepExecutor executor = executors.get(spec.type());
       if (executor == null) throw new StepFailure(ErrorClass.BAD_WORKFLOW, "this runner has no executor for step type '" + spec.type() + "'");
       StepContext ctx = new StepContext(vertx, jobId, attempt, spec.id(), spec.type(), n, with, stepCancel,
           (level, message) -> listener.stepLog(spec.id(), level, message), browser,
           (name, contentType, data) -> listener.artifact(spec.id(), name, contentType, data), budget,
-          other -> new Interpolator(input, Map.of(), stepSchemes).resolve(other), desktops, redaction);
+          other -> new Interpolator(input, Map.of(), stepSchemes).resolve(other), desktops, redaction,
+          (type, data) -> listener.stepEvent(spec.id(), type, data),
+          name -> secretAccess == null ? io.vertx.core.Future.failedFuture(new StepFailure(ErrorClass.BAD_REFERENCE, "this run cannot fetch secrets"))
+              : secretAccess.fetch(spec.id(), name));
       executor.execute(ctx).onComplete(ar -> {
         if (ar.succeeded()) done.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
         else done.tryFail(ar.cause());
@@ -207,7 +237,7 @@ public final class WorkflowRun {
     }
     done.future().onComplete(ar -> {
       if (timer >= 0) vertx.cancelTimer(timer);
-      if (isDone()) return; // ended meanwhile: end() already reported this step
+      if (ended) return; // ended meanwhile: end() already reported this step
       stepMillis.put(spec.id(), Duration.between(startedAt.get(spec.id()), clock.instant()).toMillis());
       if (ar.succeeded()) {
         states.put(spec.id(), StepState.SUCCEEDED);
@@ -217,18 +247,38 @@ public final class WorkflowRun {
         return;
       }
       StepFailure failure = StepFailure.of(ar.cause());
-      if (failure.errorClass().retriesWithinAttempt() && spec.retry().allowsAnotherTry(n)) {
-        Duration delay = spec.retry().delayBefore(n + 1, random);
-        listener.stepLog(spec.id(), "warn", "try " + n + " failed (" + failure.errorClass() + ": " + failure.getMessage()
-            + "); trying again in " + delay.toMillis() + " ms");
-        long retryTimer = vertx.setTimer(Math.max(1, delay.toMillis()), t -> tryStep(spec, n + 1));
-        cancellation.onCancel(() -> vertx.cancelTimer(retryTimer));
-        return;
-      }
-      states.put(spec.id(), StepState.FAILED);
-      listener.stepFinished(spec.id(), StepState.FAILED.name(), n, null, failure.toJson(), startedAt.get(spec.id()), clock.instant());
-      end(Outcome.failed(failure, spec.id()), "step " + spec.id() + " failed");
+      keepFailedPage(spec, n, failure.errorClass() != ErrorClass.BROWSER_CRASHED).onComplete(kept -> afterFailure(spec, n, failure));
     });
+  }
+
+  /** A try of a step failed (its failed page kept, for a browser step): it is tried again, or the attempt ends. */
+  private void afterFailure(StepSpec spec, int n, StepFailure failure) {
+    if (ended) return;
+    if (failure.errorClass().retriesWithinAttempt() && spec.retry().allowsAnotherTry(n)) {
+      Duration delay = spec.retry().delayBefore(n + 1, random);
+      listener.stepLog(spec.id(), "warn", "try " + n + " failed (" + failure.errorClass() + ": " + failure.getMessage()
+          + "); trying again in " + delay.toMillis() + " ms");
+      long retryTimer = vertx.setTimer(Math.max(1, delay.toMillis()), t -> tryStep(spec, n + 1));
+      cancellation.onCancel(() -> vertx.cancelTimer(retryTimer));
+      return;
+    }
+    states.put(spec.id(), StepState.FAILED);
+    listener.stepFinished(spec.id(), StepState.FAILED.name(), n, null, failure.toJson(), startedAt.get(spec.id()), clock.instant());
+    end(Outcome.failed(failure, spec.id()), "step " + spec.id() + " failed");
+  }
+
+  /**
+   * A browser step that fails keeps a screenshot and the HTML of its page as they were, however it failed: its action
+   * failed, it ran out of its own time, the job's time ran out, or the job was cancelled. Once per try; never fails;
+   * waits at most the browser's action timeout (plus a margin) for the slot, which may still be busy with the action.
+   */
+  private Future<Void> keepFailedPage(StepSpec spec, int n, boolean wanted) {
+    if (!wanted || browser == null || !spec.type().startsWith("browser.") || !kept.add(spec.id() + "#" + n)) return Future.succeededFuture();
+    JsonObject with = resolvedWith.get(spec.id());
+    String page = with == null ? null : with.getString("page");
+    return browser.keepPage(vertx, page, StepContext.failurePrefix(spec.id(), attempt, n),
+            (name, contentType, data) -> listener.artifact(spec.id(), name, contentType, data))
+        .timeout(browser.session().actionTimeoutMs() + KEEP_MARGIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS).otherwiseEmpty();
   }
 
   /** The reference schemes of one step: {@code secret:} resolves for that step (its use is audited under its id). */
@@ -239,20 +289,29 @@ public final class WorkflowRun {
     return m;
   }
 
-  /** Ends the attempt once: stops what still runs, reports those steps as cancelled, completes the outcome. */
+  /**
+   * Ends the attempt once: stops what still runs and reports those steps as cancelled; a browser step stopped by the
+   * job's timeout or a cancel keeps its page first; then the outcome completes (and the job's browser context may close).
+   */
   private void end(Outcome result, String reason) {
-    if (isDone()) return;
+    if (ended) return;
+    ended = true;
     if (jobTimer >= 0) vertx.cancelTimer(jobTimer);
     Instant now = clock.instant();
+    boolean keepPages = result.kind() == Outcome.Kind.CANCELLED
+        || result.kind() == Outcome.Kind.FAILED && result.error() != null && result.error().errorClass() == ErrorClass.JOB_TIMEOUT;
+    List<Future<Void>> keeping = new ArrayList<>();
     states.forEach((id, st) -> {
       if (st == StepState.RUNNING) {
         states.put(id, StepState.CANCELLED);
         JsonObject err = (result.error() != null ? result.error() : new StepFailure(ErrorClass.CANCELLED, reason)).toJson();
-        listener.stepFinished(id, StepState.CANCELLED.name(), tries.getOrDefault(id, 1), null, err, startedAt.get(id), now);
+        int n = tries.getOrDefault(id, 1);
+        listener.stepFinished(id, StepState.CANCELLED.name(), n, null, err, startedAt.get(id), now);
+        keeping.add(keepFailedPage(workflow.step(id), n, keepPages));
       }
     });
-    outcome.complete(result);
     cancellation.cancel(reason == null ? "attempt ended" : reason);
+    Future.join(keeping).onComplete(ar -> outcome.complete(result));
   }
 
 }

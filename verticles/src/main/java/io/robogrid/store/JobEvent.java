@@ -19,6 +19,10 @@ public record JobEvent(long seq, UUID jobId, Integer attempt, String type, Insta
   public static final String LEASE_RELEASED = "lease.released";
   /** A runner reported on an attempt that was no longer the job's live one; the report was refused. */
   public static final String REPORT_REJECTED = "report.rejected";
+  /** One decision of a goal run: step number, level, action, target, reason, ms, cost. */
+  public static final String GOAL_DECISION = "goal.decision";
+  /** The event types a step may send of its own (a report of type {@code step.event}). */
+  public static final java.util.Set<String> STEP_EVENT_TYPES = java.util.Set.of(GOAL_DECISION);
 
   static JobEvent from(Row r) {
     return new JobEvent(r.getLong("seq"), r.getUUID("job_id"), r.getInteger("attempt"), r.getString("type"),

@@ -24,7 +24,8 @@ public final class Migrations {
   /** Listed here rather than scanned: resources inside a shaded jar cannot be listed portably. */
   static final List<String> FILES = List.of("V001__jobs.sql", "V002__leases.sql", "V003__artifacts.sql", "V004__browser_runs.sql",
       "V005__schedules.sql", "V006__approvals.sql", "V007__secrets.sql",
-      "V008__api_tokens.sql", "V009__agents.sql", "V010__notifications.sql", "V011__idempotency.sql", "V012__lost_attempts.sql");
+      "V008__api_tokens.sql", "V009__agents.sql", "V010__notifications.sql", "V011__idempotency.sql", "V012__lost_attempts.sql",
+      "V013__goal_paths.sql");
   private static final long LOCK_KEY = 0x526f626f47726964L; // "RoboGrid"
 
   private Migrations() {}

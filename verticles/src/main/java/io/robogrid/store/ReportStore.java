@@ -35,6 +35,8 @@ public final class ReportStore {
       + "   SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM live ON CONFLICT (job_id, attempt, step_id) DO UPDATE SET state = EXCLUDED.state,"
       + "   tries = EXCLUDED.tries, output = EXCLUDED.output, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at RETURNING 1)"
       + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.finished', $9, $10 FROM s RETURNING " + JobStore.EVENT_COLUMNS;
+  private static final String STEP_EVENT = "WITH " + LIVE
+      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, $3, $4, $5 FROM live RETURNING " + JobStore.EVENT_COLUMNS;
   private static final String STEP_LOG = "WITH " + LIVE
       + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.log', $3, $4 FROM live RETURNING " + JobStore.EVENT_COLUMNS;
   /** The live check takes a share lock, so that the transition ending the attempt cannot slip in and leave an orphan lease row. */
@@ -82,6 +84,13 @@ public final class ReportStore {
     if (error != null) data.put("error", error);
     return fenced(pool.preparedQuery(STEP_FINISHED).execute(Tuple.from(new Object[] {id, attempt, step, state, tries, output, error,
         JobRecord.odt(startedAt), JobRecord.odt(finishedAt), data})), id, attempt);
+  }
+
+  /** An event a step sent of its own, of one of {@link JobEvent#STEP_EVENT_TYPES}; {@code data} gets the step's id. */
+  public Future<List<JobEvent>> stepEvent(UUID id, int attempt, String step, String type, JsonObject data, Instant at) {
+    if (!JobEvent.STEP_EVENT_TYPES.contains(type)) return Future.failedFuture(new IllegalArgumentException("no step event type '" + type + "'"));
+    JsonObject d = (data == null ? new JsonObject() : data.copy()).put("step", step);
+    return fenced(pool.preparedQuery(STEP_EVENT).execute(Tuple.of(id, attempt, type, JobRecord.odt(at), d)), id, attempt);
   }
 
   public Future<List<JobEvent>> stepLog(UUID id, int attempt, String step, String level, String message, Instant now) {

@@ -105,6 +105,7 @@ public final class WebVerticle extends VerticleBase {
     new SecretsApi(vertx, store.secrets(), keys, clock).mount(api);
     api.get("/cluster", Role.VIEWER, ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
     new NotificationsApi(new io.robogrid.store.NotificationStore(pool)).mount(api);
+    new GoalsApi(new io.robogrid.store.GoalPathStore(pool), new io.robogrid.store.CostStore(pool), clock).mount(api);
     EventStream stream = new EventStream(vertx, store);
     api.get("/stream", Role.VIEWER, stream::handle);
     api.finish(ApiErrors::handle);

@@ -106,6 +106,7 @@ public final class StepCatalog {
       if (with.getValue("fullPage") != null && !(with.getValue("fullPage") instanceof Boolean)) p.add(where + ".fullPage", "must be true or false");
     });
     browser(t, "browser.evaluate", (with, where, p) -> FieldReader.string(with, "script", where, p, true));
+    browser(t, "browser.goal", GoalParameters::validate);
     desktop(t, "desktop.launch", (with, where, p) -> {
       FieldReader.string(with, "command", where, p, true);
       Object args = with.getValue("args");

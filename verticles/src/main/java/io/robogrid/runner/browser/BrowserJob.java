@@ -5,6 +5,8 @@ import com.microsoft.playwright.Response;
 import io.robogrid.core.ErrorClass;
 import io.robogrid.core.StepFailure;
 import io.robogrid.workflow.Workflow;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -56,6 +58,8 @@ public final class BrowserJob {
   /** The last main-frame navigation answer of the current action, if any (a click can navigate too). */
   private volatile Response navigation;
 
+  private io.robogrid.runner.goal.GoalMetrics goals;
+
   public BrowserJob(BrowserSession session, Workflow.LoginFlow login, JsonArray cachedPath) {
     this.session = session;
     this.login = login;
@@ -67,6 +71,17 @@ public final class BrowserJob {
         }
       }
     }
+  }
+
+  /** What this job's goal runs did ({@code metrics.goal}); created by the first goal run. */
+  public synchronized io.robogrid.runner.goal.GoalMetrics goalMetrics() {
+    if (goals == null) goals = new io.robogrid.runner.goal.GoalMetrics();
+    return goals;
+  }
+
+  /** The goal runs' metrics, or null when the job ran none. */
+  public synchronized io.robogrid.runner.goal.GoalMetrics goalMetricsIfAny() {
+    return goals;
   }
 
   public BrowserSession session() {
@@ -202,6 +217,20 @@ public final class BrowserJob {
     return new JsonObject().put("actions", actions).put("recoveries", rec).put("logins", logins)
         .put("pathCache", new JsonObject().put("hit", cacheHits > 0 && cacheMisses == 0).put("hits", cacheHits).put("misses", cacheMisses)
             .put("resolvedFromList", resolvedFromList).put("savedMs", savedMs));
+  }
+
+  /**
+   * Keeps a screenshot and the HTML of page {@code pageName} as it is now, as {@code <prefix>.png} and {@code .html};
+   * never fails. It runs on the slot's thread after whatever is under way there (an action that outlived its step's
+   * timeout ends by its own action timeout first), and before the job's context is closed.
+   */
+  public Future<Void> keepPage(Vertx vertx, String pageName, String prefix, io.robogrid.runner.StepContext.Artifacts artifacts) {
+    return session.call(vertx, () -> {
+      Page page = session.page(pageName);
+      artifacts.save(prefix + ".png", "image/png", page.screenshot());
+      artifacts.save(prefix + ".html", "text/html; charset=utf-8", page.content().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return (Void) null;
+    }).otherwiseEmpty();
   }
 
   /** The site part of a cache key: scheme, host and port of the page's URL ({@code about:blank} before any goto). */

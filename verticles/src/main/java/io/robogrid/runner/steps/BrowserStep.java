@@ -15,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,11 +66,8 @@ public final class BrowserStep implements StepExecutor {
     if (ctx.browser() == null) {
       return Future.failedFuture(new StepFailure(ErrorClass.BAD_WORKFLOW, action.type + " needs a browser: the job holds no browser slot"));
     }
-    return tryAction(ctx, 1).recover(e -> {
-      StepFailure failure = classify(e);
-      if (failure.errorClass() == ErrorClass.BROWSER_CRASHED || ctx.cancellation().isCancelled()) return Future.failedFuture(failure);
-      return keepFailedPage(ctx).transform(ignored -> Future.failedFuture(failure));
-    });
+    // the page as it was when the step failed is kept by the run, however the step ended (WorkflowRun#keepFailedPage)
+    return tryAction(ctx, 1).recover(e -> Future.failedFuture(classify(e)));
   }
 
   private Future<JsonObject> tryAction(StepContext ctx, int tryNo) {
@@ -88,17 +84,6 @@ public final class BrowserStep implements StepExecutor {
       if (ctx.cancellation().isCancelled() || tryNo >= MAX_TRIES) return Future.failedFuture(failure);
       return BrowserRecovery.recover(ctx, action, failure, tryNo).compose(v -> tryAction(ctx, tryNo + 1));
     });
-  }
-
-  /** A screenshot and the HTML of the page as the step failed on it, kept with the job; never fails itself. */
-  private static Future<Void> keepFailedPage(StepContext ctx) {
-    String pageName = ctx.with().getString("page");
-    return ctx.browser().session().call(ctx.vertx(), () -> {
-      Page page = ctx.browser().session().page(pageName);
-      ctx.artifacts().save(ctx.failureArtifact("png"), "image/png", page.screenshot());
-      ctx.artifacts().save(ctx.failureArtifact("html"), "text/html; charset=utf-8", page.content().getBytes(StandardCharsets.UTF_8));
-      return (Void) null;
-    }).otherwiseEmpty();
   }
 
   // ---- the actions (on the slot's thread)
@@ -324,7 +309,7 @@ public final class BrowserStep implements StepExecutor {
   }
 
   /** The goal as it is now, without waiting. */
-  static boolean holdsNow(Page page, JsonObject goal) {
+  public static boolean holdsNow(Page page, JsonObject goal) {
     Object selector = goal.getValue("selector");
     String url = goal.getString("urlContains"), text = goal.getString("textPresent");
     return (selector == null || anyOf(page, selector).first().isVisible())
