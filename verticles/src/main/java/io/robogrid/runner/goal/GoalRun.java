@@ -25,7 +25,9 @@ import java.util.Set;
 final class GoalRun {
   /** Classes an action's failure ends the run with: trying something else on the page cannot help. */
   private static final Set<ErrorClass> FATAL = Set.of(ErrorClass.SITE_DOWN, ErrorClass.ACCESS_DENIED, ErrorClass.INVALID_URL,
-      ErrorClass.BROWSER_CRASHED, ErrorClass.LOOP_DETECTED, ErrorClass.MAX_STEPS_EXCEEDED, ErrorClass.CANCELLED);
+      ErrorClass.BROWSER_CRASHED, ErrorClass.MAX_STEPS_EXCEEDED, ErrorClass.CANCELLED);
+  // not LOOP_DETECTED: a browser step's own check (three unchanged pages in a row) is too strict for a run that tries
+  // things on purpose; the run's own (a state seen three times, and no action tried twice on one state) decides
   static final int LOOP_LIMIT = 3;
 
   private final StepContext ctx;
@@ -39,6 +41,9 @@ final class GoalRun {
   private final Map<Integer, Integer> seen = new HashMap<>();
   private final Map<Decider.Level, Integer> byLevel = new java.util.EnumMap<>(Decider.Level.class);
   private final JsonArray path = new JsonArray();
+  /** The last click or key press, until the next reading shows whether it changed the page (one that did not is no part of the way). */
+  private JsonObject pendingStep;
+  private int pendingBefore;
   private final long t0 = System.nanoTime();
 
   GoalRun(StepContext ctx, GoalSpec spec, DecisionRouter router, CacheDecider cache, WorkerExecutor deciders, GoalOptions options, GoalMetrics metrics) {
@@ -75,6 +80,8 @@ final class GoalRun {
       return Map.entry(digest, BrowserStep.holdsNow(page, spec.success()));
     }).compose(read -> {
       PageDigest digest = read.getKey();
+      if (pendingStep != null && digest.fingerprint() != pendingBefore) path.add(pendingStep);
+      pendingStep = null;
       state.onPage(digest);
       if (read.getValue()) return Future.succeededFuture(reached(digest));
       if (seen.merge(digest.fingerprint(), 1, Integer::sum) >= LOOP_LIMIT) {
@@ -114,7 +121,12 @@ final class GoalRun {
       String error = failure == null ? null : failure.errorClass() + ": " + failure.getMessage();
       state.record(d, ok, error);
       if (d.level() == Decider.Level.CACHE && cache != null) cache.outcome(ok);
-      if (ok) path.add(GoalPath.step(d));
+      if (ok && (d.action() == Decision.Action.CLICK || d.action() == Decision.Action.PRESS)) {
+        pendingStep = GoalPath.step(d); // kept if the page changed: a click that did nothing would only slow replays down
+        pendingBefore = state.page().fingerprint();
+      } else if (ok) {
+        path.add(GoalPath.step(d)); // what was typed or picked is kept even when the page showed it already: the next data may differ
+      }
       emit(step, d, routed, ok, error);
       if (!ok && (FATAL.contains(failure.errorClass()) || ctx.cancellation().isCancelled())) return Future.failedFuture(failure);
       return settle();

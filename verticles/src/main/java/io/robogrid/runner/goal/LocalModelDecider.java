@@ -103,7 +103,12 @@ public final class LocalModelDecider implements Decider {
 
   private Optional<Decision> click(GoalState state) {
     PageDigest page = state.page();
+    // a form's sending button is no answer while the form has a required field left empty: the browser would not send it
+    Set<String> incomplete = new LinkedHashSet<>();
+    page.elements().stream().filter(e -> e.required() && e.isTextField() && !Boolean.TRUE.equals(e.filled()) && e.form() != null)
+        .forEach(e -> incomplete.add(e.form()));
     List<Element> clickables = page.elements().stream().filter(Element::actionable).filter(Element::isClickable)
+        .filter(e -> !("submit".equals(e.type()) && e.form() != null && incomplete.contains(e.form())))
         .filter(e -> !text(e).isEmpty()).toList();
     if (clickables.isEmpty()) return Optional.empty();
     String query = query(state);

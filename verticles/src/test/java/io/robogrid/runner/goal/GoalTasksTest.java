@@ -119,6 +119,25 @@ class GoalTasksTest {
     assertTrue(second.containsKey("timeSavedMs"), second.encodePrettily());
   }
 
+  /**
+   * A sign-in, a link to follow, a form with a list and a question for a label: the replay with other data types every
+   * datum again, even one the page shows already, and the path holds no click that did nothing.
+   */
+  @Test
+  void aHelpdeskTicketIsOpenedAndReplayedWithOtherData() {
+    for (String priority : List.of("Normal", "Low")) {
+      JsonObject request = goal("open a support ticket about the VPN", sites + "/support/index.html",
+          new JsonObject().put("textPresent", "opened: Broken VPN (" + priority + ")"),
+          new JsonObject().put("username", "user1").put("password", "pw-1").put("subject", "Broken VPN")
+              .put("description", "It stopped working this morning").put("priority", priority));
+      request.getJsonObject("workflow").getJsonArray("steps").getJsonObject(0).getJsonObject("with").put("decider", new JsonArray().add("cache").add("rules").add("local"));
+      JsonObject out = reach(request);
+      assertEquals(priority.equals("Normal") ? "miss" : "replayed", out.getString("cache"), out.encodePrettily());
+    }
+    JsonArray steps = grid.get("/api/v1/paths").bodyAsJsonObject().getJsonArray("paths").getJsonObject(0).getJsonArray("steps");
+    assertEquals(8, steps.size(), "two fills, sign in, the link, subject, priority, description, send: " + steps.encodePrettily());
+  }
+
   @Test
   void thePathCacheIsListedAndDeletedThroughTheApi() {
     JsonObject request = goal("add a group named ops-team", sites + "/wizard/index.html",
