@@ -1,6 +1,7 @@
 package io.robogrid.runner;
 
 import io.robogrid.coordinator.Reports;
+import io.robogrid.core.JsonLimits;
 import io.robogrid.core.JsonText;
 import io.robogrid.secrets.Redactor;
 import io.vertx.core.Context;
@@ -48,8 +49,8 @@ final class AttemptListener implements WorkflowRun.Listener {
 
   @Override
   public void stepFinished(String step, String state, int tries, JsonObject output, JsonObject error, Instant startedAt, Instant at) {
-    send(Reports.stepFinished(node, jobId, attempt, step, state, tries, JsonText.withoutNul(redactor.redact(output)),
-        JsonText.withoutNul(redactor.redact(error)), startedAt, at));
+    send(Reports.stepFinished(node, jobId, attempt, step, state, tries, bounded(JsonText.withoutNul(redactor.redact(output))),
+        bounded(JsonText.withoutNul(redactor.redact(error))), startedAt, at));
   }
 
   @Override
@@ -63,7 +64,7 @@ final class AttemptListener implements WorkflowRun.Listener {
 
   @Override
   public void stepEvent(String step, String type, JsonObject data) {
-    JsonObject clean = JsonText.withoutNul(redactor.redact(data));
+    JsonObject clean = bounded(JsonText.withoutNul(redactor.redact(data)));
     if (io.robogrid.runner.goal.GoalStep.PATH_REPORT.equals(type)) { // for the coordinators' path cache, not for the stream
       send(Reports.goalPath(node, jobId, attempt, clean.getString("site"), clean.getString("goalKey"), clean.getString("goal"),
           clean.getString("outcome"), clean.getJsonObject("path"), clock.instant()));
@@ -83,6 +84,20 @@ final class AttemptListener implements WorkflowRun.Listener {
     };
     event.addKeyValue("job", jobId).addKeyValue("step", step).log(message);
     send(Reports.stepLog(node, jobId, attempt, step, level, JsonText.withoutNul(message), clock.instant()));
+  }
+
+  /**
+   * What a step produced, kept within what the grid stores ({@link JsonLimits#STORED}): a site's JSON nested deeper is
+   * cut at that depth, and a value too large even then is replaced by a note saying so. Refused at the coordinator
+   * instead, the step's end would be lost; stored, every answer that shows it would be too.
+   */
+  static JsonObject bounded(JsonObject value) {
+    if (value == null) return null;
+    String problem = JsonLimits.STORED.problem(value);
+    if (problem == null) return value;
+    Object cut = JsonLimits.cut(value, JsonLimits.STORED.maxDepth() - 1);
+    if (cut instanceof JsonObject o && JsonLimits.STORED.problem(o) == null) return o.put("_cut", "nested more than " + JsonLimits.STORED.maxDepth() + " levels: cut");
+    return new JsonObject().put("_cut", "not kept: " + problem);
   }
 
   /**

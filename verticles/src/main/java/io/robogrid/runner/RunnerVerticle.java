@@ -326,7 +326,10 @@ public final class RunnerVerticle extends VerticleBase {
    * may take a lease while its record still names this attempt.
    */
   private void finish(Assignment a, ActiveAttempt entry, Outcome ended) {
-    Outcome outcome = entry.redactor.isEmpty() ? ended : Outcome.fromJson(entry.redactor.redact(ended.toJson()));
+    Outcome redacted = entry.redactor.isEmpty() ? ended : Outcome.fromJson(entry.redactor.redact(ended.toJson()));
+    // the job's result gathers every step's output: bounded as each of them is (the steps' own outputs stay whole)
+    Outcome outcome = new Outcome(redacted.kind(), redacted.error(), redacted.step(), AttemptListener.bounded(redacted.result()),
+        redacted.metrics(), redacted.path());
     log.atInfo().addKeyValue("job", a.jobId()).log("attempt {} ended: {}{}", a.attempt(), outcome.kind(),
         outcome.error() == null ? "" : " (" + outcome.error().errorClass() + ": " + outcome.error().getMessage() + ")");
     JsonObject report = JsonText.withoutNul(Reports.finished(options.node(), a.jobId(), a.attempt(), outcome, clock.instant()));
