@@ -83,7 +83,7 @@ class WorkflowParserTest {
   @Test
   void unknownStepTypeIsRejectedListingKnownTypes() {
     parse("{\"steps\": [{\"id\": \"a\", \"type\": \"teleport\"}]}");
-    assertOnlyProblem("workflow.steps[0] (a).type: unknown step type 'teleport' (known: log, wait, set, fail, http, agent, browser.goto, browser.click, browser.fill, browser.press, browser.select, browser.check, browser.extract, browser.waitFor, browser.assert, browser.screenshot, browser.evaluate, desktop.launch, desktop.findWindow, desktop.waitForWindow, desktop.move, desktop.click, desktop.type, desktop.key, desktop.screenshot)");
+    assertOnlyProblem("workflow.steps[0] (a).type: unknown step type 'teleport' (known: log, wait, set, fail, http, agent, browser.goto, browser.click, browser.fill, browser.press, browser.select, browser.check, browser.extract, browser.waitFor, browser.assert, browser.screenshot, browser.evaluate, browser.goal, desktop.launch, desktop.findWindow, desktop.waitForWindow, desktop.move, desktop.click, desktop.type, desktop.key, desktop.screenshot)");
   }
 
   @Test
