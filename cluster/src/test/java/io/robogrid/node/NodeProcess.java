@@ -38,7 +38,8 @@ public final class NodeProcess implements AutoCloseable {
     Files.copy(REPO.resolve("conf/cluster.xml"), conf.resolve("cluster.xml"));
     Files.copy(REPO.resolve("conf/robots.json"), conf.resolve("robots.json"));
     String config = Files.readString(REPO.resolve("conf/robogrid.json"));
-    if (runnerJson != null) config = config.replaceFirst("\"runner\": \\{[^}]*}", "\"runner\": " + runnerJson);
+    // the test's runner section instead of the shipped one (read as JSON: the shipped one nests objects)
+    if (runnerJson != null) config = new io.vertx.core.json.JsonObject(config).put("runner", new io.vertx.core.json.JsonObject(runnerJson)).encodePrettily();
     Files.writeString(conf.resolve("robogrid.json"), config);
     if (extraRobots != null) {
       Files.createDirectories(conf.resolve("robots.d"));
