@@ -153,21 +153,51 @@ public final class JobStore {
   }
 
   private static Future<TransitionResult> insert(io.vertx.sqlclient.SqlClient client, String sql, NewJob job, String scheduleKey, Instant now) {
-    JobState state = job.initialState(now);
-    JsonObject data = new JsonObject().put("from", null).put("to", state.name()).put("robot", job.robot());
+    JsonObject data = firstEvent(job, scheduleKey, now);
+    return client.preparedQuery(sql).execute(insertTuple(job, scheduleKey, data, now)).map(rows -> inserted(rows, job, data));
+  }
+
+  /**
+   * Stores several jobs in one transaction, each with its first event: all of them, or (the transaction failing) none.
+   * The statements go out together (one round trip), in the order given; the answer keeps that order.
+   */
+  public Future<List<TransitionResult>> insertAll(List<NewJob> jobs, Instant now) {
+    if (jobs.isEmpty()) return Future.succeededFuture(List.of());
+    List<JsonObject> data = new ArrayList<>();
+    List<Tuple> tuples = new ArrayList<>();
+    for (NewJob j : jobs) {
+      JsonObject d = firstEvent(j, null, now);
+      data.add(d);
+      tuples.add(insertTuple(j, null, d, now));
+    }
+    return pool.withTransaction(c -> c.preparedQuery(INSERT_JOB).executeBatch(tuples).map(first -> {
+      List<TransitionResult> out = new ArrayList<>(jobs.size());
+      RowSet<Row> rows = first;
+      for (int i = 0; i < jobs.size(); i++, rows = rows.next()) out.add(inserted(rows, jobs.get(i), data.get(i)));
+      return out;
+    }));
+  }
+
+  private static JsonObject firstEvent(NewJob job, String scheduleKey, Instant now) {
+    JsonObject data = new JsonObject().put("from", null).put("to", job.initialState(now).name()).put("robot", job.robot());
     if (job.rerunOf() != null) data.put("rerunOf", job.rerunOf().toString());
     if (scheduleKey != null) data.put("schedule", scheduleKey);
-    return client.preparedQuery(sql).execute(Tuple.from(new Object[] {
-            job.id(), job.robot(), state.name(), job.priority(), job.maxAttempts(), job.workflow(), job.input(), job.request(),
-            job.requires().toArray(new String[0]), JobRecord.odt(job.runAt()), JobRecord.odt(now), job.rerunOf(), data, scheduleKey,
-            job.approval()}))
-        .map(rows -> {
-          if (!rows.iterator().hasNext()) return null;
-          Row r = rows.iterator().next();
-          JobRecord rec = JobRecord.from(r);
-          return new TransitionResult(rec, List.of(new JobEvent(r.getLong("seq"), job.id(), 0, JobEvent.JOB_STATE, rec.createdAt, data)));
-        });
+    return data;
   }
+
+  private static Tuple insertTuple(NewJob job, String scheduleKey, JsonObject data, Instant now) {
+    return Tuple.from(new Object[] {job.id(), job.robot(), job.initialState(now).name(), job.priority(), job.maxAttempts(), job.workflow(), job.input(),
+        job.request(), job.requires().toArray(new String[0]), JobRecord.odt(job.runAt()), JobRecord.odt(now), job.rerunOf(), data, scheduleKey,
+        job.approval()});
+  }
+
+  private static TransitionResult inserted(RowSet<Row> rows, NewJob job, JsonObject data) {
+    if (!rows.iterator().hasNext()) return null;
+    Row r = rows.iterator().next();
+    JobRecord rec = JobRecord.from(r);
+    return new TransitionResult(rec, List.of(new JobEvent(r.getLong("seq"), job.id(), 0, JobEvent.JOB_STATE, rec.createdAt, data)));
+  }
+
 
   /** Jobs waiting for an approval whose deadline has passed (at most {@code limit}). */
   public Future<List<UUID>> approvalsExpired(Instant now, int limit) {

@@ -44,11 +44,13 @@ final class JobsApi {
   private final UnaryOperator<JsonObject> annotate;
 
   private final IdempotentSubmits idempotent;
+  private final BatchSubmits batches;
 
   /** @param annotate adds what the grid knows to a job's JSON (why a queued job waits) */
   JobsApi(JobStore store, IdempotencyStore keys, Submissions submissions, JobLifecycle lifecycle, Clock clock, EventBus bus,
           UnaryOperator<JsonObject> annotate) {
     this.idempotent = new IdempotentSubmits(store, keys, this::published, annotate, clock);
+    this.batches = new BatchSubmits(store, keys, submissions, this::published, annotate, clock);
     this.annotate = annotate;
     this.store = store;
     this.submissions = submissions;
@@ -59,6 +61,8 @@ final class JobsApi {
 
   void mount(ApiRoutes api) {
     api.post("/jobs", Role.OPERATOR, ctx -> answer(ctx, 201, submitOnce(ctx)));
+    // before /jobs/:id: a batch is no job id
+    api.literal(io.vertx.core.http.HttpMethod.POST, "/jobs:batch", Role.OPERATOR, ctx -> answer(ctx, 201, batches.submit(ctx)));
     api.get("/jobs", Role.VIEWER, ctx -> answer(ctx, 200, list(ctx)));
     api.get("/jobs/:id", Role.VIEWER, ctx -> {
       UUID id = jobId(ctx);

@@ -79,6 +79,7 @@ class AuthorizationTest {
         new Endpoint(HttpMethod.DELETE, "/paths/:id", "operator", "/api/v1/paths/12345", null),
         new Endpoint(HttpMethod.DELETE, "/paths", "operator", "/api/v1/paths?site=http%3A%2F%2Fnowhere.test", null),
         new Endpoint(HttpMethod.POST, "/jobs", "operator", "/api/v1/jobs", "{\"robot\": \"nightly\"}"),
+        new Endpoint(HttpMethod.POST, "/jobs:batch", "operator", "/api/v1/jobs:batch", "{\"jobs\": [{\"robot\": \"nightly\"}]}"),
         new Endpoint(HttpMethod.POST, "/jobs/:id/cancel", "operator", j + "/cancel", null),
         new Endpoint(HttpMethod.POST, "/jobs/:id/rerun", "operator", j + "/rerun", null),
         new Endpoint(HttpMethod.POST, "/jobs/:id/review", "operator", j + "/review", null),
