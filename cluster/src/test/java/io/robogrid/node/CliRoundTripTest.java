@@ -94,6 +94,24 @@ class CliRoundTripTest {
   }
 
   @Test
+  void manyJobsGoOutInBatchesFromACountOrAFileOfInputs() throws Exception {
+    Result counted = cli("run-now", "noop", "--count", "1005", "--wait", "--timeout", "120s");
+    assertEquals(0, counted.exit(), counted.err());
+    assertEquals(1006, counted.out().lines().count(), "a line per job and a count: " + counted.out().lines().limit(3).toList());
+    assertTrue(counted.out().contains("1005 of 1005 jobs succeeded"), counted.out().lines().reduce((a, b) -> b).orElse(""));
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("inputs", ".jsonl");
+    java.nio.file.Files.writeString(file, "{\"who\": \"a\"}\n\n{\"who\": \"b\"}\n");
+    Result fromFile = cli("--json", "run-now", "sample", "--inputs", file.toString());
+    assertEquals(0, fromFile.exit(), fromFile.err());
+    io.vertx.core.json.JsonArray jobs = new io.vertx.core.json.JsonArray(fromFile.out().strip());
+    assertEquals(List.of("a", "b"), jobs.stream().map(j -> ((io.vertx.core.json.JsonObject) j).getJsonObject("input").getString("who")).toList());
+    java.nio.file.Files.writeString(file, "{\"who\": \"a\"}\nnot json\n");
+    Result bad = cli("run-now", "sample", "--inputs", file.toString());
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains(":2: not a JSON object"), bad.err());
+  }
+
+  @Test
   void theSampleRobotRunsToSuccessAndItsEventsAreOnTheStream() throws Exception {
     Result run = cli("run-now", "sample", "--wait", "--timeout", "60s");
     assertEquals(0, run.exit(), run.out() + run.err());
