@@ -107,8 +107,8 @@ abstract class Scenario {
 
   /**
    * The grid is whole again: every runner that should run is back and accepting, and every browser slot can be had
-   * at once (a probe job per slot, each holding its slot 3 s, all started within 2.5 s of each other: a slot whose
-   * cluster lock was never let go would make its job wait and go back to the queue).
+   * at once (a probe job per slot, each holding its slot 3 s, each on its first attempt: a slot whose cluster lock
+   * was never let go would make its job wait and go back to the queue).
    */
   private void gridWhole(ChaosGrid g, List<String> problems) throws Exception {
     List<String> urls = g.webUrls();
@@ -134,7 +134,6 @@ abstract class Scenario {
         .add(new JsonObject().put("id", "open").put("type", "browser.goto").put("with", new JsonObject().put("url", g.target.url() + "/page?key=probe")))
         .add(new JsonObject().put("id", "hold").put("type", "wait").put("needs", new JsonArray().add("open")).put("with", new JsonObject().put("duration", "3s"))))).encode();
     for (int i = 0; i < g.browserSlots(); i++) ids.add(api.submit(probe));
-    List<Instant> starts = new ArrayList<>();
     for (String id : ids) {
       JsonObject j = null;
       long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -145,12 +144,11 @@ abstract class Scenario {
       }
       if (j == null || !"SUCCEEDED".equals(j.getString("state"))) {
         problems.add("browser probe " + id + " did not succeed: " + (j == null ? "?" : j.getString("state") + " " + j.getValue("error")));
-        return;
+      } else if (j.getInteger("attempt") != 1) {
+        // a slot whose lock was never let go makes its job wait (leaseWait) and go back to the queue as a new attempt
+        problems.add("browser probe " + id + " needed " + j.getInteger("attempt") + " attempts: a browser slot could not be had");
       }
-      starts.add(Instant.parse(j.getJsonObject("steps").getJsonObject("open").getString("startedAt")));
     }
-    Duration spread = Duration.between(starts.stream().min(Instant::compareTo).orElseThrow(), starts.stream().max(Instant::compareTo).orElseThrow());
-    if (spread.toMillis() > 2500) problems.add("the " + ids.size() + " browser slots could not all be had at once (probe starts " + spread.toMillis() + " ms apart)");
   }
 
   static void sleep(Duration d) throws InterruptedException {
