@@ -262,7 +262,8 @@ public final class RunnerVerticle extends VerticleBase {
     if (entry.session != null) entry.browser = new BrowserJob(entry.session, wf.login(), a.paths());
     WorkflowRun run = new WorkflowRun(vertx, clock, random, executors, a.jobId(), a.attempt(), wf, a.input(), timeout, listener, schemes)
         .withBrowser(entry.browser).withDesktops(entry.desktops).withSecrets((step, name) -> secret(a, entry, step, name))
-        .withRedaction(json -> entry.redactor.isEmpty() ? json : entry.redactor.redact(json));
+        .withRedaction(json -> entry.redactor.isEmpty() ? json : entry.redactor.redact(json))
+        .withVouch(() -> entry.unconfirmedFor(options.selfFenceAfter()));
     entry.run = run;
     run.start().onComplete(ar -> {
       Outcome outcome = ar.succeeded() ? ar.result() : Outcome.failed(StepFailure.of(ar.cause()), null);
