@@ -185,7 +185,7 @@ public final class RunnerVerticle extends VerticleBase {
   /** Takes the job's leases (reporting each), then runs it; a lease not free in time sends the job back to the queue. */
   private void lease(Assignment a, ActiveAttempt entry) {
     entry.started = true;
-    entry.confirmedAt = System.nanoTime();
+    entry.confirmedAt = entry.reporter.acceptedSentAt(); // the start was accepted as of its sending, not of now
     if (!accepting) { // the node began stopping while the start was being recorded
       finish(a, entry, Outcome.handedBack());
       return;
