@@ -78,10 +78,12 @@ final class ChaosGrid implements AutoCloseable {
     env.put("TMPDIR", tmp.toString());
     env.put("ROBOGRID_JAVA_OPTS", "-Xmx768m -Djava.io.tmpdir=" + tmp);
     env.put("ROBOGRID_LOG_LEVEL", logLevel); // INFO: a node's log says what happened to each attempt, for the defect hunt
-    if (!this.roles.containsKey(id) && capabilities != null && capabilities.contains("browser:")) {
-      browserSlots += Integer.parseInt(capabilities.replaceAll(".*browser:(\\d+).*", "$1"));
+    synchronized (this) { // runners start side by side
+      if (!this.roles.containsKey(id) && capabilities != null && capabilities.contains("browser:")) {
+        browserSlots += Integer.parseInt(capabilities.replaceAll(".*browser:(\\d+).*", "$1"));
+      }
+      this.roles.put(id, roles);
     }
-    this.roles.put(id, roles);
     long logStart = Files.exists(log(id)) ? Files.size(log(id)) : 0;
     String url = nodes.start(id, env);
     awaitUp(id, logStart, Duration.ofSeconds(120));
@@ -98,7 +100,7 @@ final class ChaosGrid implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       Process p = nodes.process(id);
       if (p != null && !p.isAlive()) throw new IllegalStateException("node " + id + " exited with " + p.exitValue() + "; see " + log(id));
-      if (roles.get(id).contains("web") ? healthy(nodes.url(id)) : logSince(id, logFrom).contains(" up in ")) return;
+      if (roleOf(id).contains("web") ? healthy(nodes.url(id)) : logSince(id, logFrom).contains(" up in ")) return;
       Thread.sleep(100);
     }
     throw new IllegalStateException("node " + id + " did not come up within " + within + "; see " + log(id));
@@ -116,8 +118,12 @@ final class ChaosGrid implements AutoCloseable {
     }
   }
 
+  private synchronized String roleOf(String id) {
+    return roles.get(id);
+  }
+
   /** The API addresses of the web nodes whose JVM is alive (the load sends to these). */
-  List<String> webUrls() {
+  synchronized List<String> webUrls() {
     List<String> out = new ArrayList<>();
     roles.forEach((id, r) -> {
       Process p = nodes.process(id);
@@ -127,12 +133,12 @@ final class ChaosGrid implements AutoCloseable {
   }
 
   /** Runner nodes whose JVM is alive: all of them must be back in the grid at the end. */
-  int runners() {
+  synchronized int runners() {
     return (int) roles.entrySet().stream().filter(e -> e.getValue().contains("runner"))
         .filter(e -> nodes.process(e.getKey()) != null && nodes.process(e.getKey()).isAlive()).count();
   }
 
-  int browserSlots() {
+  synchronized int browserSlots() {
     return browserSlots;
   }
 
