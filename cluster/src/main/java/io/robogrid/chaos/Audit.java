@@ -129,7 +129,8 @@ final class Audit {
         List<Object[]> att = attempts.getOrDefault(a.id(), List.of());
         long succeeded = att.stream().filter(x -> "SUCCEEDED".equals(x[1])).count();
         if (succeeded > 1) note(problems, duplicated, a.id(), succeeded + " SUCCEEDED attempts");
-        boolean hit = att.stream().anyMatch(x -> ("LOST".equals(x[1]) || "HANDED_BACK".equals(x[1])) && x[4] != null
+        // affected: an attempt lost to the fault (a hand-back is routine: a runner refusing a job two routers promised it)
+        boolean hit = att.stream().anyMatch(x -> "LOST".equals(x[1]) && x[4] != null
             && !((Timestamp) x[4]).toInstant().isBefore(faultAt.minusSeconds(1)));
         if (hit) affected++;
         for (int i = 0; i < att.size(); i++) {
@@ -150,7 +151,7 @@ final class Audit {
       if (active > 0) problems.add(active + " jobs (accepted or not) still CLAIMED or RUNNING: " + list(c, "SELECT id || ' ' || state || ' on ' || coalesce(node, '?') FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') LIMIT 5"));
       Double recover = seconds(c, "SELECT min(finished_at) FROM attempts WHERE started_at >= ? AND state IN ('SUCCEEDED', 'FAILED')", recoverFrom, null);
       Double affectedDone = affected == 0 ? null : seconds(c, "SELECT max(j.finished_at) FROM jobs j WHERE j.id = ANY(?) AND EXISTS (SELECT 1 FROM attempts a"
-          + " WHERE a.job_id = j.id AND a.state IN ('LOST', 'HANDED_BACK') AND a.finished_at >= ?)", faultAt, ids);
+          + " WHERE a.job_id = j.id AND a.state = 'LOST' AND a.finished_at >= ?::timestamptz - interval '1 second')", faultAt, ids);
       return new Figures(jobs.size(), finished, lost, duplicated.size(), wrong, reexecuted, affected, leases, stuck, active, recover, affectedDone, problems);
     }
   }
