@@ -25,7 +25,7 @@ final class ActiveAttempt {
   /** A cancel that came before the run existed (while its leases were being taken): the run never starts. */
   String cancelled;
   /** When a coordinator last confirmed this attempt is still ours (System.nanoTime). */
-  long confirmedAt = System.nanoTime();
+  volatile long confirmedAt = System.nanoTime();
 
   ActiveAttempt(int attempt, AttemptReporter reporter, List<String> requires) {
     this.attempt = attempt;

@@ -113,6 +113,11 @@ public final class WorkflowRun {
    */
   public WorkflowRun withVouch(java.util.function.Supplier<Duration> unconfirmed) {
     this.unconfirmed = unconfirmed;
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    budget.guard(unconfirmed, why -> { // before the step's failure is seen: the run ends lost, not failed
+      if (io.vertx.core.Vertx.currentContext() == context) abandon(why);
+      else context.runOnContext(v -> abandon(why)); // a browser slot's thread
+    });
     return this;
   }
 

@@ -36,6 +36,42 @@ class ConfirmationTimeTest {
         "confirmed as of " + (read - reporter.acceptedSentAt()) / 1_000_000 + " ms before the answer was read");
   }
 
+  /**
+   * A runner frozen after a step began (its page opening, its request being built) wakes with the step's work still
+   * ahead. Found by {@code scripts/chaos runner-freeze}: a browser step that had started just before the freeze made
+   * its page request 19.5 s after the attempt had been given up. Here the attempt is confirmed when the step starts
+   * and unconfirmed for 15 s right after: the request must not go out, and the run ends as lost.
+   */
+  @Test
+  void aStepDoesNotActForAnAttemptNobodyConfirmsAnyMore(Vertx vertx) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.core.http.HttpServer site = vertx.createHttpServer().requestHandler(r -> {
+      requests.incrementAndGet();
+      r.response().end("ok");
+    });
+    int port = site.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+    io.robogrid.workflow.Problems problems = new io.robogrid.workflow.Problems();
+    io.robogrid.workflow.Workflow wf = new io.robogrid.workflow.WorkflowParser(io.robogrid.workflow.StepCatalog.builtIn()).parse(new JsonObject()
+        .put("steps", new JsonArray().add(new JsonObject().put("id", "effect").put("type", "http").put("with", new JsonObject().put("url", "http://127.0.0.1:" + port + "/")))),
+        "workflow", java.util.Set.of(), problems);
+    assertTrue(problems.isEmpty(), problems.items().toString());
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    StepExecutors executors = new StepExecutors(Map.of("http", new io.robogrid.runner.steps.HttpStep(io.vertx.ext.web.client.WebClient.create(vertx))));
+    java.util.concurrent.CompletableFuture<io.robogrid.jobs.Outcome> outcome = new java.util.concurrent.CompletableFuture<>();
+    vertx.runOnContext(v -> new WorkflowRun(vertx, java.time.Clock.systemUTC(), java.util.random.RandomGenerator.getDefault(), executors, UUID.randomUUID(), 1, wf,
+        new JsonObject(), Duration.ofMinutes(1), new WorkflowRun.Listener() {
+          public void stepStarted(String step, int tries, java.time.Instant at) {}
+          public void stepFinished(String step, String state, int tries, JsonObject output, JsonObject error, java.time.Instant s, java.time.Instant f) {}
+          public void stepLog(String step, String level, String message) {}
+        }, Map.of())
+        .withVouch(() -> asked.getAndIncrement() == 0 ? null : Duration.ofSeconds(15)) // confirmed at the step's start, then frozen
+        .start().onComplete(ar -> outcome.complete(ar.result())));
+    io.robogrid.jobs.Outcome o = outcome.get(10, TimeUnit.SECONDS);
+    Thread.sleep(300);
+    assertTrue(o.kind() == io.robogrid.jobs.Outcome.Kind.LOST, "ended " + o.kind() + ": " + o.error());
+    assertTrue(requests.get() == 0, requests.get() + " requests reached the site");
+  }
+
   @Test
   void aHeartbeatAnswerVouchesAsOfTheBeat(Vertx vertx) throws Exception {
     UUID job = UUID.randomUUID();
