@@ -19,18 +19,20 @@ import java.util.stream.Stream;
  * directory and log under one temporary folder, quiet logs (WARN), and all in one cluster, each listing the nodes
  * started before it as members.
  */
-final class BenchNodes {
+public final class BenchNodes {
   /** The admin token of the nodes a bench starts (new for each bench run): {@link NodeClient} sends it. */
-  static final String ADMIN_TOKEN = io.robogrid.auth.Tokens.newToken();
+  public static final String ADMIN_TOKEN = io.robogrid.auth.Tokens.newToken();
   private final Path root;
   private final Path work;
   private final String cluster;
   private final Map<String, Process> nodes = new LinkedHashMap<>();
   private final Map<String, Integer> clusterPorts = new LinkedHashMap<>();
+  /** Each node's ports (http, database, cluster), kept for a restart under the same id, as an operator's node keeps its settings. */
+  private final Map<String, int[]> ports = new LinkedHashMap<>();
   /** Every port given to a node so far: the kernel may hand the same free port out twice in a row. */
   private final Set<Integer> portsGiven = new HashSet<>();
 
-  BenchNodes(Path root, String name) throws IOException {
+  public BenchNodes(Path root, String name) throws IOException {
     this.root = root;
     this.work = Files.createTempDirectory("robogrid-" + name);
     this.cluster = name + "-" + ProcessHandle.current().pid();
@@ -40,8 +42,10 @@ final class BenchNodes {
    * Launches node {@code id} with {@code settings} (ROBOGRID_* variables) on top of the bench's own, and answers
    * its API's URL. A node started again under the same id keeps its data directory.
    */
-  synchronized String start(String id, Map<String, String> settings) throws IOException {
-    int httpPort = freePort(), clusterPort = freePort();
+  public synchronized String start(String id, Map<String, String> settings) throws IOException {
+    int[] port = ports.get(id);
+    if (port == null) ports.put(id, port = new int[] {freePort(), freePort(), freePort()});
+    int httpPort = port[0], clusterPort = port[2];
     clusterPorts.put(id, clusterPort);
     ProcessBuilder pb = new ProcessBuilder(root.resolve("scripts/run").toString()).directory(root.toFile())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File(work.toFile(), id + ".log")));
@@ -49,7 +53,7 @@ final class BenchNodes {
     env.put("ROBOGRID_NODE_ID", id);
     env.put("ROBOGRID_DATA_DIR", work.resolve(id).toString());
     env.put("ROBOGRID_HTTP_PORT", Integer.toString(httpPort));
-    env.put("ROBOGRID_DB_PORT", Integer.toString(freePort()));
+    env.put("ROBOGRID_DB_PORT", Integer.toString(port[1]));
     env.put("ROBOGRID_CLUSTER_NAME", cluster);
     env.put("ROBOGRID_CLUSTER_PORT", Integer.toString(clusterPort));
     env.put("ROBOGRID_CLUSTER_MEMBERS", String.join(",", clusterPorts.values().stream().map(p -> "127.0.0.1:" + p).toList()));
@@ -60,12 +64,32 @@ final class BenchNodes {
     return "http://127.0.0.1:" + httpPort;
   }
 
-  synchronized Process process(String id) {
+  public synchronized Process process(String id) {
     return nodes.get(id);
   }
 
+  /** The port of node {@code id}'s embedded PostgreSQL (whether or not it uses one). */
+  public synchronized int dbPort(String id) {
+    return ports.get(id)[1];
+  }
+
+  /** Node {@code id}'s API address. */
+  public synchronized String url(String id) {
+    return "http://127.0.0.1:" + ports.get(id)[0];
+  }
+
+  /** Node {@code id}'s data directory. */
+  public Path dataDir(String id) {
+    return work.resolve(id);
+  }
+
+  /** A free loopback port no node of this bench has been given. */
+  public synchronized int reservePort() throws IOException {
+    return freePort();
+  }
+
   /** Stops node {@code id} as an operator would (SIGTERM), waits for it, and leaves it out of later nodes' members. */
-  void stop(String id) throws InterruptedException {
+  public void stop(String id) throws InterruptedException {
     Process p;
     synchronized (this) {
       p = nodes.remove(id);
@@ -75,7 +99,7 @@ final class BenchNodes {
   }
 
   /** Stops every node still running (a frozen one is woken first); safe to call again, and from a shutdown hook. */
-  void stopAll() {
+  public void stopAll() {
     List<Process> all;
     synchronized (this) {
       all = List.copyOf(nodes.values());
@@ -105,7 +129,7 @@ final class BenchNodes {
     }
   }
 
-  static void signal(Process p, String name) {
+  public static void signal(Process p, String name) {
     try {
       new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start().waitFor();
     } catch (IOException e) {
@@ -116,12 +140,12 @@ final class BenchNodes {
   }
 
   /** Where the nodes' logs and data are. */
-  Path work() {
+  public Path work() {
     return work;
   }
 
   /** Deletes the logs and data directories: call it after {@link #stopAll()}, when nothing needs looking into. */
-  void delete() throws IOException {
+  public void delete() throws IOException {
     try (Stream<Path> all = Files.walk(work)) {
       for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * What the benchmarks ask of a running node: submit jobs, read them back, and learn when each one ends from the
  * node's WebSocket stream (exact client-side end times, and no polling load on the node being measured).
  */
-final class NodeClient {
+public final class NodeClient {
   /** How a job ended, and when the client saw it ({@link System#nanoTime()}). */
   record Done(String state, long nanos) {
     boolean succeeded() {
@@ -40,7 +40,7 @@ final class NodeClient {
   // completed by the stream, awaited by callers; whichever comes first creates the entry, so no end is missed
   private final Map<String, CompletableFuture<Done>> ends = new ConcurrentHashMap<>();
 
-  NodeClient(String url) {
+  public NodeClient(String url) {
     this.url = url;
   }
 
@@ -81,7 +81,7 @@ final class NodeClient {
   }
 
   /** Submits a job (a JSON request as {@code POST /api/v1/jobs} takes it) and answers its id. */
-  String submit(String body) throws Exception {
+  public String submit(String body) throws Exception {
     return created(http.send(post(body), HttpResponse.BodyHandlers.ofString()));
   }
 
@@ -99,11 +99,11 @@ final class NodeClient {
     return new JsonObject(r.body()).getString("id");
   }
 
-  JsonObject job(String id) throws Exception {
+  public JsonObject job(String id) throws Exception {
     return get("/api/v1/jobs/" + id);
   }
 
-  JsonObject get(String path) throws Exception {
+  public JsonObject get(String path) throws Exception {
     return new JsonObject(http.send(HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + TOKEN).build(),
         HttpResponse.BodyHandlers.ofString()).body());
   }

@@ -160,6 +160,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       String id = node.status().node();
       log.info("node {} {}", id, why);
       if (node.status().runner() == null) return;
+      dispatcher.runnerLeft(id);
       if (stalled()) {
         log.warn("not giving up the attempts of node {} now: this node stood still itself; the heartbeat sweep decides", id);
         return;

@@ -42,6 +42,12 @@ final class Dispatcher {
   private static final int PROMOTE_BATCH = 1000;
   /** After a pass whose jobs were refused, wait this long so a stale view of the runners cannot spin the loop. */
   private static final long REFUSED_PAUSE_MS = 200;
+  /**
+   * How long a pass waits for runners to answer its hand-overs. A runner answers in milliseconds; one that died
+   * after the router placed work on it never does, and a pass held for its 10 s send timeout would hold every other
+   * runner's work too. Answers that come later are still acted on, by the hand-over itself.
+   */
+  static final long HANDOVER_WAIT_MS = 1000;
 
   private final Vertx vertx;
   private final JobStore store;
@@ -54,6 +60,9 @@ final class Dispatcher {
   private boolean starved = true;
   private boolean stopped;
   private long dueTimer = -1;
+  /** Hand-overs sent and not answered yet, by job: their runner's death returns them to the queue at once. */
+  private final java.util.Map<java.util.UUID, JobRecord> awaiting = new java.util.HashMap<>();
+  private final java.util.Map<java.util.UUID, String> awaitingNode = new java.util.HashMap<>();
 
   Dispatcher(Vertx vertx, JobStore store, JobLifecycle lifecycle, Clock clock, CoordinatorOptions options) {
     this.vertx = vertx;
@@ -160,8 +169,9 @@ final class Dispatcher {
         JsonObject nodes = reply.getJsonObject("nodes");
         List<Future<Boolean>> sends = new ArrayList<>();
         for (var c : claims) sends.add(handOver(c.job(), nodes.getString(c.job().id.toString())));
-        return Future.join(sends).transform(ar -> {
-          boolean refused = sends.stream().anyMatch(f -> f.failed() || !f.result());
+        return Future.join(sends).timeout(HANDOVER_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS).transform(ar -> {
+          // not all answered in time: a runner is slow or gone; pass again after the pause, without waiting for it
+          boolean refused = sends.stream().anyMatch(f -> !f.isComplete() || f.failed() || !f.result());
           return Future.succeededFuture(refused ? REFUSED_PAUSE_MS : claims.size() == limit ? 1L : 0L);
         });
       });
@@ -173,14 +183,51 @@ final class Dispatcher {
     if (node == null) return handBack(job, "no runner can take it now").map(false);
     return Future.all(paths(job), secrets(job)).compose(f -> {
       Assignment a = new Assignment(job.id, job.attempt, job.robot, job.workflow, job.input, f.resultAt(0), f.resultAt(1));
-      return vertx.eventBus().request(RunnerAddresses.execute(node), a.toJson(), TO_RUNNER);
-    }).map(true).recover(err -> {
+      awaiting.put(job.id, job);
+      awaitingNode.put(job.id, node);
+      return vertx.eventBus().request(RunnerAddresses.execute(node), a.toJson(), TO_RUNNER)
+          .andThen(ar -> forget(job));
+    }).map(v -> {
+      returned.remove(job.id); // taken after all: its start report names an attempt that has ended, and is refused
+      return true;
+    }).recover(err -> {
       if (refused(err)) return handBack(job, "runner " + node + " did not take it: " + err.getMessage()).map(false);
+      if (returned.remove(job.id)) return Future.succeededFuture(false); // back in the queue already: its runner left
       // no answer: the runner may have taken it after all. Leave it CLAIMED: either its "started" report arrives,
       // or the sweep requeues it (without counting a failure) once the heartbeat timeout has passed.
       log.atWarn().addKeyValue("job", job.id).log("no answer from runner {} about attempt {}: {}", node, job.attempt, err.getMessage());
       return Future.succeededFuture(false);
     });
+  }
+
+  private void forget(JobRecord job) {
+    if (awaiting.remove(job.id, job)) awaitingNode.remove(job.id);
+  }
+
+  /** Jobs {@link #runnerLeft} returned to the queue whose hand-over has not failed yet. */
+  private final Set<java.util.UUID> returned = new HashSet<>();
+
+  /**
+   * Runner {@code node} left the cluster: the jobs handed to it that it never answered for go back to the queue now,
+   * instead of waiting out the send timeout and then the heartbeat timeout. Nothing of them can run: the runner only
+   * starts steps once its "started" report is accepted, and that report names an attempt this ends.
+   */
+  void runnerLeft(String node) {
+    List<JobRecord> gone = new ArrayList<>();
+    awaitingNode.forEach((id, n) -> {
+      if (n.equals(node)) gone.add(awaiting.get(id));
+    });
+    if (gone.isEmpty()) return;
+    for (JobRecord job : gone) {
+      awaiting.remove(job.id);
+      awaitingNode.remove(job.id);
+      returned.add(job.id);
+      log.atWarn().addKeyValue("job", job.id).log("attempt {} was handed to runner {}, which left the cluster before answering", job.attempt, node);
+      store.transition(job.id, job.attempt, clock.instant(), lifecycle.finish(Outcome.lost("runner " + node + " left before taking it"), clock.instant()))
+          .onSuccess(r -> JobEvents.publish(vertx.eventBus(), r.events()))
+          .onFailure(e -> log.atInfo().addKeyValue("job", job.id).log("attempt {} not returned: {}", job.attempt, e.getMessage()));
+    }
+    wake();
   }
 
   /** A browser job's path cache entries (none for other jobs): a cache that cannot be read is only a slower run. */

@@ -25,12 +25,22 @@ final class ActiveAttempt {
   /** A cancel that came before the run existed (while its leases were being taken): the run never starts. */
   String cancelled;
   /** When a coordinator last confirmed this attempt is still ours (System.nanoTime). */
-  long confirmedAt = System.nanoTime();
+  volatile long confirmedAt = System.nanoTime();
 
   ActiveAttempt(int attempt, AttemptReporter reporter, List<String> requires) {
     this.attempt = attempt;
     this.reporter = reporter;
     this.requires = requires;
+  }
+
+  /**
+   * How long ago a coordinator last confirmed it, or null when that is within {@code limit}. A node that was frozen
+   * (SIGSTOP, a stalled VM) wakes with its timers due at once: the answer to its next heartbeat may say the attempt
+   * was given to another node, and until then it must not act for it.
+   */
+  java.time.Duration unconfirmedFor(java.time.Duration limit) {
+    long since = System.nanoTime() - confirmedAt;
+    return since > limit.toNanos() ? java.time.Duration.ofNanos(since) : null;
   }
 
   /** Whether its run is under way: it started and has not ended. */

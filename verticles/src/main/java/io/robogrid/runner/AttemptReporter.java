@@ -37,6 +37,8 @@ final class AttemptReporter {
   private long droppedLogs;
   /** When the reports began to wait for a coordinator or the database (System.nanoTime), 0 when they flow. */
   private long heldSince;
+  /** When the last report a coordinator accepted was sent (System.nanoTime): the attempt was this node's then. */
+  private long acceptedSentAt = System.nanoTime();
 
   AttemptReporter(Vertx vertx, String jobId, Runnable onStale) {
     this.vertx = vertx;
@@ -60,8 +62,18 @@ final class AttemptReporter {
     return heldSince != 0;
   }
 
+  /**
+   * When the last accepted report was sent: what its acceptance vouches for. Not when the answer was read: a node
+   * frozen after the answer came reads it only when it wakes, by which time the attempt may be another node's.
+   */
+  long acceptedSentAt() {
+    return acceptedSentAt;
+  }
+
   private Future<Void> deliver(JsonObject report, int tryNo) {
+    long sent = System.nanoTime();
     return vertx.eventBus().request(CoordinatorAddresses.REPORT, report, DELIVERY).<Void>mapEmpty().andThen(ar -> {
+      if (ar.succeeded()) acceptedSentAt = Math.max(acceptedSentAt, sent);
       if (ar.succeeded() && heldSince != 0) {
         log.atInfo().addKeyValue("job", jobId).log("reports delivered again after {} ms", (System.nanoTime() - heldSince) / 1_000_000);
         heldSince = 0;

@@ -47,6 +47,8 @@ final class Heartbeats {
       if (e.started && (e.run == null || !e.run.isDone())) attempts.put(id.toString(), e.attempt);
     });
     if (attempts.isEmpty()) return;
+    // an answer vouches for the attempts as of the beat's sending: read after a freeze, it is that old
+    long sent = System.nanoTime();
     vertx.eventBus().<JsonObject>request(CoordinatorAddresses.HEARTBEAT, new JsonObject().put("node", node).put("attempts", attempts))
         .onSuccess(reply -> {
           JsonArray alive = reply.body().getJsonArray("alive", new JsonArray());
@@ -55,7 +57,7 @@ final class Heartbeats {
             ActiveAttempt e = active.get(UUID.fromString(id));
             if (!alive.contains(id)) ActiveAttempt.stopStale(active, UUID.fromString(id), attempts.getInteger(id));
             else if (e != null && e.attempt == attempts.getInteger(id)) {
-              e.confirmedAt = System.nanoTime();
+              e.confirmedAt = Math.max(e.confirmedAt, sent);
               // repeats a cancel whose direct message may have arrived before the run began
               if (cancel.contains(id)) e.cancel("cancelled by request");
             }
@@ -66,10 +68,9 @@ final class Heartbeats {
             // a coordinator is there but cannot write: while the database is away no attempt can be given to
             // another node, so this node goes on with its attempts (and the coordinators wait for its heartbeats
             // once the database is back before they give any up)
-            long now = System.nanoTime();
             for (String id : attempts.fieldNames()) {
               ActiveAttempt a = active.get(UUID.fromString(id));
-              if (a != null && a.attempt == attempts.getInteger(id)) a.confirmedAt = now;
+              if (a != null && a.attempt == attempts.getInteger(id)) a.confirmedAt = Math.max(a.confirmedAt, sent);
             }
             log.warn("heartbeat for {} attempts not recorded: the database is unavailable; the attempts go on", attempts.size());
           } else {

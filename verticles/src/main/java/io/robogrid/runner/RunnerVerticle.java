@@ -187,7 +187,7 @@ public final class RunnerVerticle extends VerticleBase {
   /** Takes the job's leases (reporting each), then runs it; a lease not free in time sends the job back to the queue. */
   private void lease(Assignment a, ActiveAttempt entry) {
     entry.started = true;
-    entry.confirmedAt = System.nanoTime();
+    entry.confirmedAt = entry.reporter.acceptedSentAt(); // the start was accepted as of its sending, not of now
     if (!accepting) { // the node began stopping while the start was being recorded
       finish(a, entry, Outcome.handedBack());
       return;
@@ -265,7 +265,8 @@ public final class RunnerVerticle extends VerticleBase {
     WorkflowRun run = new WorkflowRun(vertx, clock, random, executors, a.jobId(), a.attempt(), wf, a.input(), timeout, listener, schemes)
         .withBrowser(entry.browser).withDesktops(entry.desktops).withSecrets((step, name) -> secret(a, entry, step, name))
         .withSecretFetch((step, name) -> fetchSecret(a, entry, step, name))
-        .withRedaction(json -> entry.redactor.isEmpty() ? json : entry.redactor.redact(json));
+        .withRedaction(json -> entry.redactor.isEmpty() ? json : entry.redactor.redact(json))
+        .withVouch(() -> entry.unconfirmedFor(options.selfFenceAfter()));
     entry.run = run;
     run.start().onComplete(ar -> {
       Outcome outcome = ar.succeeded() ? ar.result() : Outcome.failed(StepFailure.of(ar.cause()), null);

@@ -93,6 +93,7 @@ public final class WorkflowRun {
     return this;
   }
   private java.util.function.UnaryOperator<JsonObject> redaction = java.util.function.UnaryOperator.identity();
+  private java.util.function.Supplier<Duration> unconfirmed = () -> null;
 
   /** Resolves {@code ${secret:name}} for a step, at the moment the step starts (decrypting and auditing it). */
   @FunctionalInterface
@@ -127,6 +128,21 @@ public final class WorkflowRun {
   /** What takes the secrets the attempt used out of JSON a step sends elsewhere (see {@link StepContext#redact()}). */
   public WorkflowRun withRedaction(java.util.function.UnaryOperator<JsonObject> redaction) {
     this.redaction = redaction;
+    return this;
+  }
+
+  /**
+   * What the run asks before each try of a step: for how long nobody has confirmed the attempt is still this node's
+   * (null: it is). An attempt past that limit may already run elsewhere; its next step would be work done twice, so
+   * the run stops as lost instead. The periodic self-fence catches the same attempt only at its next heartbeat.
+   */
+  public WorkflowRun withVouch(java.util.function.Supplier<Duration> unconfirmed) {
+    this.unconfirmed = unconfirmed;
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    budget.guard(unconfirmed, why -> { // before the step's failure is seen: the run ends lost, not failed
+      if (io.vertx.core.Vertx.currentContext() == context) abandon(why);
+      else context.runOnContext(v -> abandon(why)); // a browser slot's thread
+    });
     return this;
   }
 
@@ -205,6 +221,11 @@ public final class WorkflowRun {
 
   private void tryStep(StepSpec spec, int n) {
     if (ended) return;
+    Duration silent = unconfirmed.get();
+    if (silent != null) {
+      abandon("no coordinator confirmed this attempt for " + silent.toMillis() + " ms: step " + spec.id() + " not started");
+      return;
+    }
     tries.put(spec.id(), n);
     listener.stepStarted(spec.id(), n, clock.instant());
     Cancellation stepCancel = cancellation.child();

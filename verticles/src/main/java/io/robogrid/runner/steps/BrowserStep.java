@@ -94,6 +94,7 @@ public final class BrowserStep implements StepExecutor {
     Page page = job.session().page(with.getString("page"));
     job.beforeAction();
     long timeout = job.session().actionTimeoutMs();
+    ctx.budget().ensureStillOurs(action.type + " of step " + ctx.stepId()); // the page may have taken a frozen second to open
     return switch (action) {
       case GOTO -> {
         String url = String.valueOf(with.getValue("url"));

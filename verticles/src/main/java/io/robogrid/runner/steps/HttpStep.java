@@ -53,6 +53,11 @@ public final class HttpStep implements StepExecutor {
     long timeout = DEFAULT_TIMEOUT_MS;
     if (with.getValue("timeout") != null) timeout = Durations.parse(with.getString("timeout")).toMillis();
 
+    try {
+      ctx.budget().ensureStillOurs("the request of step " + ctx.stepId());
+    } catch (StepFailure f) {
+      return Future.failedFuture(f);
+    }
     HttpRequest<Buffer> req = client.requestAbs(method, url).timeout(timeout);
     JsonObject headers = with.getJsonObject("headers", new JsonObject());
     headers.forEach(h -> req.putHeader(h.getKey(), String.valueOf(h.getValue())));
