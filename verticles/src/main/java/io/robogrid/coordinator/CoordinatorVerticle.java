@@ -51,6 +51,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private AgentOffers agents;
   private final java.util.function.Supplier<io.robogrid.robots.RobotCatalog> robots;
   private static final long TICK_MS = 500;
+  /** At most this many reports share a commit: enough for every slot of a large grid, small enough to keep a commit short. */
+  private static final int REPORT_BATCH = 256;
   /** A tick this late means the process stood still. */
   private static final long STALL_NANOS = 3_000_000_000L;
   private volatile long lastTick;
@@ -80,7 +82,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     store = new JobStore(pool);
     dispatcher = new Dispatcher(vertx, store, lifecycle, clock, options);
     GoalPaths goals = new GoalPaths(vertx, new io.robogrid.store.GoalPathStore(pool), store, clock);
-    reports = new ReportHandler(store, lifecycle, clock, vertx.eventBus(), goals);
+    reports = new ReportHandler(store, store.groupCommit(REPORT_BATCH), lifecycle, clock, vertx.eventBus(), goals);
     scheduler = new Scheduler(vertx, new io.robogrid.store.ScheduleStore(pool), store, robots,
         new io.robogrid.jobs.Submissions(robots, new io.robogrid.workflow.WorkflowParser(io.robogrid.workflow.StepCatalog.builtIn()), clock), clock);
     agents = new AgentOffers(vertx, new io.robogrid.store.AgentStore(pool), clock);

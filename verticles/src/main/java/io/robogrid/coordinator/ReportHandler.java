@@ -7,7 +7,9 @@ import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Outcome;
 import io.robogrid.store.JobEvent;
 import io.robogrid.store.JobStore;
+import io.robogrid.store.GroupCommit;
 import io.robogrid.store.PathCacheStore;
+import io.robogrid.store.ReportStore;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes what runners report about their attempts, each write fenced by the attempt number, and publishes the
- * resulting events. A report about an attempt that is no longer the job's live one fails with STALE_ATTEMPT.
+ * resulting events after the commit. Under load the writes of many reports share one transaction ({@link GroupCommit}),
+ * each still fenced on its own. A report about an attempt that is no longer the job's live one fails with STALE_ATTEMPT.
  */
 final class ReportHandler {
   private static final Logger log = LoggerFactory.getLogger(ReportHandler.class);
@@ -29,9 +32,12 @@ final class ReportHandler {
   private final Clock clock;
   private final EventBus bus;
   private final GoalPaths goals;
+  /** Reports of many attempts share a commit under load; one alone goes out at once. */
+  private final GroupCommit group;
 
-  ReportHandler(JobStore store, JobLifecycle lifecycle, Clock clock, EventBus bus, GoalPaths goals) {
+  ReportHandler(JobStore store, GroupCommit group, JobLifecycle lifecycle, Clock clock, EventBus bus, GoalPaths goals) {
     this.goals = goals;
+    this.group = group;
     this.store = store;
     this.lifecycle = lifecycle;
     this.clock = clock;
@@ -43,17 +49,14 @@ final class ReportHandler {
     int attempt = r.getInteger("attempt");
     Instant at = Instant.parse(r.getString("at"));
     Future<List<JobEvent>> write = switch (r.getString("type")) {
-      case Reports.STARTED -> store.reports().markRunning(job, attempt, r.getString("node"), clock.instant());
-      case Reports.STEP_STARTED -> store.reports().stepStarted(job, attempt, r.getString("step"), r.getInteger("tries"), at);
-      case Reports.STEP_FINISHED -> store.reports().stepFinished(job, attempt, r.getString("step"), r.getString("state"), r.getInteger("tries"),
-          r.getJsonObject("output"), r.getJsonObject("error"), r.getString("startedAt") == null ? null : Instant.parse(r.getString("startedAt")), at);
-      case Reports.STEP_LOG -> store.reports().stepLog(job, attempt, r.getString("step"), r.getString("level"), r.getString("message"), at);
-      case Reports.STEP_EVENT -> store.reports().stepEvent(job, attempt, r.getString("step"), r.getString("event"), r.getJsonObject("data"), at);
+      // the reports every job sends: they share commits with other jobs' reports
+      case Reports.STARTED, Reports.STEP_STARTED, Reports.STEP_FINISHED, Reports.STEP_LOG, Reports.STEP_EVENT, Reports.LEASE_TAKEN ->
+          group.run(job, c -> progress(store.reports().on(c), r, job, attempt, at));
+      case Reports.FINISHED -> finished(job, attempt, Outcome.fromJson(r.getJsonObject("outcome")));
+      // rare, or large (an artifact's bytes): each in a transaction of its own, as before
       case Reports.GOAL_PATH -> goals.record(r, job, at).map(List.<JobEvent>of());
       case Reports.ARTIFACT -> store.reports().artifact(job, attempt, r.getString("name"), r.getString("step"), r.getString("contentType"),
           java.util.Base64.getDecoder().decode(r.getString("data")), at);
-      case Reports.LEASE_TAKEN -> store.reports().leaseTaken(job, attempt, r.getString("resource"), r.getString("node"), at);
-      case Reports.FINISHED -> finished(job, attempt, Outcome.fromJson(r.getJsonObject("outcome")));
       case Reports.SECRET_USED -> store.secrets().used(r.getString("name"), job, attempt, r.getString("step"), r.getString("node"), at)
           .map(List.<JobEvent>of());
       default -> Future.failedFuture(new IllegalArgumentException("unknown report type " + r.getString("type")));
@@ -68,9 +71,26 @@ final class ReportHandler {
    * Ends the attempt; a run that reached its goal teaches the path cache the selector alternatives that worked. The
    * cache only saves time: failing to write it is logged and changes nothing else.
    */
+  private Future<List<JobEvent>> progress(ReportStore reports, JsonObject r, UUID job, int attempt, Instant at) {
+    return switch (r.getString("type")) {
+      case Reports.STARTED -> reports.markRunning(job, attempt, r.getString("node"), clock.instant());
+      case Reports.STEP_STARTED -> reports.stepStarted(job, attempt, r.getString("step"), r.getInteger("tries"), at);
+      case Reports.STEP_FINISHED -> reports.stepFinished(job, attempt, r.getString("step"), r.getString("state"), r.getInteger("tries"),
+          r.getJsonObject("output"), r.getJsonObject("error"), r.getString("startedAt") == null ? null : Instant.parse(r.getString("startedAt")), at);
+      case Reports.STEP_LOG -> reports.stepLog(job, attempt, r.getString("step"), r.getString("level"), r.getString("message"), at);
+      case Reports.STEP_EVENT -> reports.stepEvent(job, attempt, r.getString("step"), r.getString("event"), r.getJsonObject("data"), at);
+      case Reports.LEASE_TAKEN -> reports.leaseTaken(job, attempt, r.getString("resource"), r.getString("node"), at);
+      default -> throw new IllegalStateException(r.getString("type"));
+    };
+  }
+
+  /**
+   * Ends the attempt (in a shared commit); a run that reached its goal then teaches the path cache the selector
+   * alternatives that worked. The cache only saves time: failing to write it is logged and changes nothing else.
+   */
   private Future<List<JobEvent>> finished(UUID job, int attempt, Outcome outcome) {
     Instant now = clock.instant();
-    return store.transition(job, attempt, now, lifecycle.finish(outcome, now)).map(t -> {
+    return group.run(job, c -> JobStore.transition(c, job, attempt, now, lifecycle.finish(outcome, now))).map(t -> {
       if (outcome.path() != null && !outcome.path().isEmpty() && t.job().state == io.robogrid.core.JobState.SUCCEEDED) {
         store.pathCache().record(PathCacheStore.robotKey(t.job().robot, t.job().workflow), outcome.path(), job, now)
             .onFailure(e -> log.atWarn().addKeyValue("job", job).log("path cache not updated: {}", e.getMessage()));

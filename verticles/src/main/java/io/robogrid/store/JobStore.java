@@ -91,11 +91,6 @@ public final class JobStore {
       + "   RETURNING " + EVENT_COLUMNS;
   private static final String ARTIFACT_LIST = "SELECT name, attempt, step, content_type, size, created_at FROM artifacts WHERE job_id = $1 ORDER BY created_at, name";
   private static final String ARTIFACT_GET = "SELECT content_type, data FROM artifacts WHERE job_id = $1 AND name = $2";
-  private static final String LEASES = "SELECT resource, node, job_id, attempt, since FROM leases ORDER BY resource";
-  private static final String ACTIVE_BY_NODE = "SELECT node, id, state FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND node IS NOT NULL ORDER BY node, id";
-  private static final String DEPTH_BY_STATE = "SELECT state, count(*) FROM jobs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') GROUP BY state";
-  private static final String QUEUED_BY_CAPABILITY = "SELECT c, count(*) FROM jobs CROSS JOIN LATERAL unnest(requires) AS c"
-      + " WHERE state = 'QUEUED' GROUP BY c ORDER BY c";
 
   /**
    * A server that started after the cutoff was down for part of the window: the heartbeats it missed prove nothing
@@ -116,15 +111,27 @@ public final class JobStore {
   private final SecretStore secrets;
   private final PathCacheStore pathCache;
   private final ReportStore reports;
+  private final GridReads grid;
 
   public JobStore(Pool pool) {
     this.pool = pool;
     this.reports = new ReportStore(pool);
+    this.grid = new GridReads(pool);
     this.pathCache = new PathCacheStore(pool);
     this.secrets = new SecretStore(pool);
   }
 
   /** The sealed secrets and their audit, in the same database. */
+  /** A new {@link GroupCommit} on this store's pool, for the verticle that calls it (one per verticle). */
+  public GroupCommit groupCommit(int maxBatch) {
+    return new GroupCommit(pool, maxBatch);
+  }
+
+  /** The grid's read models: leases, active attempts by node, queue depths. */
+  public GridReads grid() {
+    return grid;
+  }
+
   public SecretStore secrets() {
     return secrets;
   }
@@ -141,7 +148,12 @@ public final class JobStore {
 
   /** Stores a new job with its first event and wakes the coordinators. */
   public Future<TransitionResult> insert(NewJob job, Instant now) {
-    return insert(pool, INSERT_JOB, job, null, now).map(r -> r);
+    return insert(pool, INSERT_JOB, job, null, now);
+  }
+
+  /** {@link #insert(NewJob, Instant)} on {@code c}, inside a transaction its caller owns ({@link GroupCommit}). */
+  public static Future<TransitionResult> insert(SqlClient c, NewJob job, Instant now) {
+    return insert(c, INSERT_JOB, job, null, now);
   }
 
   /**
@@ -289,7 +301,12 @@ public final class JobStore {
    * fails with STALE_ATTEMPT: this is the fence against late results from an attempt that was given up on.
    */
   public Future<TransitionResult> transition(UUID id, Integer expectedAttempt, Instant now, Function<JobRecord, Change> decide) {
-    return pool.withTransaction(c -> c.preparedQuery(LOCK_JOB).execute(Tuple.of(id)).compose(rows -> {
+    return pool.withTransaction(c -> transition(c, id, expectedAttempt, now, decide));
+  }
+
+  /** {@link #transition(UUID, Integer, Instant, Function)} on {@code c}, inside a transaction its caller owns ({@link GroupCommit}). */
+  public static Future<TransitionResult> transition(SqlConnection c, UUID id, Integer expectedAttempt, Instant now, Function<JobRecord, Change> decide) {
+    return c.preparedQuery(LOCK_JOB).execute(Tuple.of(id)).compose(rows -> {
       if (rows.size() == 0) return Future.failedFuture(new RoboGridException(ErrorCode.JOB_NOT_FOUND, "no job " + id));
       JobRecord current = JobRecord.from(rows.iterator().next());
       if (expectedAttempt != null && current.attempt != expectedAttempt) {
@@ -319,7 +336,7 @@ public final class JobStore {
         events.addAll(released.result());
         return new TransitionResult(next, List.copyOf(events));
       });
-    }));
+    });
   }
 
   private static Future<Void> write(SqlConnection c, JobRecord j) {
@@ -374,70 +391,6 @@ public final class JobStore {
           for (Row r : rows) out.add(JobRecord.from(r));
           return out;
         });
-  }
-
-  /** Every lease held now: {@code resource, node, jobId, attempt, since}. */
-  public Future<JsonArray> leases() {
-    return leases(pool);
-  }
-
-  private static Future<JsonArray> leases(SqlClient c) {
-    return c.query(LEASES).execute().map(rows -> {
-      JsonArray out = new JsonArray();
-      for (Row r : rows) {
-        out.add(new JsonObject().put("resource", r.getString("resource")).put("node", r.getString("node"))
-            .put("jobId", r.getUUID("job_id").toString()).put("attempt", r.getInteger("attempt"))
-            .put("since", JobRecord.str(JobRecord.instant(r, "since"))));
-      }
-      return out;
-    });
-  }
-
-  /** Claimed and running jobs by the node that runs them. */
-  public Future<Map<String, List<UUID>>> activeByNode() {
-    return activeByNode(pool);
-  }
-
-  private static Future<Map<String, List<UUID>>> activeByNode(SqlClient c) {
-    return c.query(ACTIVE_BY_NODE).execute().map(rows -> {
-      Map<String, List<UUID>> out = new java.util.LinkedHashMap<>();
-      for (Row r : rows) out.computeIfAbsent(r.getString("node"), k -> new ArrayList<>()).add(r.getUUID("id"));
-      return out;
-    });
-  }
-
-  /** How many unfinished jobs there are in each state, and how many queued jobs require each capability. */
-  public Future<JsonObject> queueDepth() {
-    return queueDepth(pool);
-  }
-
-  private static Future<JsonObject> queueDepth(SqlClient c) {
-    Future<RowSet<Row>> byState = c.query(DEPTH_BY_STATE).execute();
-    Future<RowSet<Row>> byCap = c.query(QUEUED_BY_CAPABILITY).execute();
-    return Future.all(byState, byCap).map(v -> {
-      JsonObject states = new JsonObject();
-      for (JobState st : JobState.values()) if (!st.isTerminal()) states.put(st.name(), 0L);
-      for (Row r : byState.result()) states.put(r.getString(0), r.getLong(1));
-      JsonObject caps = new JsonObject();
-      for (Row r : byCap.result()) caps.put(r.getString(0), r.getLong(1));
-      return new JsonObject().put("byState", states).put("queuedByCapability", caps);
-    });
-  }
-
-  /** The jobs each node runs, the leases and the queue depths as of one moment (one read-only snapshot). */
-  public record GridSnapshot(Map<String, List<UUID>> activeByNode, JsonArray leases, JsonObject queueDepth) {}
-
-  /**
-   * {@link #activeByNode}, {@link #leases} and {@link #queueDepth} read in one REPEATABLE READ transaction, so that
-   * they agree with each other: read apart, a lease could show up beside a node that did not run its job yet.
-   */
-  public Future<GridSnapshot> gridSnapshot() {
-    return pool.withTransaction(c -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute().compose(v -> {
-      Future<Map<String, List<UUID>>> active = activeByNode(c);
-      Future<JsonArray> leases = leases(c);
-      Future<JsonObject> depth = queueDepth(c);
-      return Future.all(active, leases, depth).map(all -> new GridSnapshot(active.result(), leases.result(), depth.result()));
-    }));
   }
 
   /** Events after {@code afterSeq}, oldest first; only the given job's when {@code job} is set. */

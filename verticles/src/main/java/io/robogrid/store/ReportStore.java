@@ -4,7 +4,7 @@ import io.robogrid.core.ErrorCode;
 import io.robogrid.core.RoboGridException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
@@ -54,10 +54,15 @@ public final class ReportStore {
       + " WHERE j.id = h.id AND j.attempt = h.attempt AND j.node = $2 AND j.state = 'RUNNING' RETURNING j.id, j.cancel_requested";
   private static final String RUNNING_HERE = "SELECT 1 FROM jobs WHERE id = $1 AND attempt = $2 AND state = 'RUNNING' AND node = $3";
 
-  private final Pool pool;
+  private final SqlClient pool;
 
-  ReportStore(Pool pool) {
-    this.pool = pool;
+  ReportStore(SqlClient client) {
+    this.pool = client;
+  }
+
+  /** The same reports written on {@code c}, inside a transaction its caller owns ({@link GroupCommit}). */
+  public ReportStore on(io.vertx.sqlclient.SqlConnection c) {
+    return new ReportStore(c);
   }
 
   /** The runner started the attempt. Fails with STALE_ATTEMPT when the attempt is no longer the job's live one (or it is being cancelled). */

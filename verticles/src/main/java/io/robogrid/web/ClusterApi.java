@@ -36,7 +36,7 @@ final class ClusterApi {
   }
 
   Future<JsonObject> cluster() {
-    Future<JobStore.GridSnapshot> grid = store.gridSnapshot();
+    Future<io.robogrid.store.GridReads.GridSnapshot> grid = store.grid().gridSnapshot();
     Future<JsonArray> seen = agents.get();
     return Future.all(grid, seen).map(v -> {
       JsonArray nodes = new JsonArray();

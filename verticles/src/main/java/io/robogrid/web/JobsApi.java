@@ -11,6 +11,7 @@ import io.robogrid.jobs.JobEvents;
 import io.robogrid.jobs.JobLifecycle;
 import io.robogrid.jobs.Submissions;
 import io.robogrid.runner.RunnerAddresses;
+import io.robogrid.store.GroupCommit;
 import io.robogrid.store.IdempotencyStore;
 import io.robogrid.store.JobQuery;
 import io.robogrid.store.JobRecord;
@@ -45,6 +46,9 @@ final class JobsApi {
 
   private final IdempotentSubmits idempotent;
   private final BatchSubmits batches;
+  /** Single submissions that arrive together share a commit; one alone goes out at once. */
+  private final GroupCommit submits;
+  private static final int SUBMIT_BATCH = 256;
 
   /** @param annotate adds what the grid knows to a job's JSON (why a queued job waits) */
   JobsApi(JobStore store, IdempotencyStore keys, Submissions submissions, JobLifecycle lifecycle, Clock clock, EventBus bus,
@@ -53,6 +57,7 @@ final class JobsApi {
     this.batches = new BatchSubmits(store, keys, submissions, this::published, annotate, clock);
     this.annotate = annotate;
     this.store = store;
+    this.submits = store.groupCommit(SUBMIT_BATCH);
     this.submissions = submissions;
     this.lifecycle = lifecycle;
     this.clock = clock;
@@ -104,7 +109,8 @@ final class JobsApi {
 
   private Future<JsonObject> submit(JsonObject request, UUID rerunOf) {
     NewJob job = submissions.accept(request, rerunOf);
-    return store.insert(job, clock.instant()).map(this::published);
+    Instant now = clock.instant();
+    return submits.run(job.id(), c -> JobStore.insert(c, job, now)).map(this::published);
   }
 
   /** A person has looked at a job flagged for review: it leaves the open-review list; the flag stays, with who said what. */

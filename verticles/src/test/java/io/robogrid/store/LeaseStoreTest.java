@@ -87,7 +87,7 @@ class LeaseStoreTest {
   }
 
   private List<JsonObject> leases() {
-    return Await.result(store.leases()).stream().map(o -> (JsonObject) o).toList();
+    return Await.result(store.grid().leases()).stream().map(o -> (JsonObject) o).toList();
   }
 
   private static void assertReleased(JobEvent e, String resource, String node, String reason) {
@@ -205,7 +205,7 @@ class LeaseStoreTest {
     submit(clock.instant(), DESK, "http");
     submit(clock.instant().plusSeconds(60), "agent:crm"); // PENDING: not queued yet
 
-    JsonObject depth = Await.result(store.queueDepth());
+    JsonObject depth = Await.result(store.grid().queueDepth());
     assertEquals(new JsonObject().put("PENDING", 1L).put("QUEUED", 3L).put("CLAIMED", 0L).put("RUNNING", 1L).put("RETRY_WAIT", 0L).put("WAITING_APPROVAL", 0L),
         depth.getJsonObject("byState"));
     assertEquals(new JsonObject().put("agent:crm", 2L).put(DESK, 1L).put("http", 2L), depth.getJsonObject("queuedByCapability"));
@@ -221,7 +221,7 @@ class LeaseStoreTest {
     submit(clock.instant(), "http");
     claim("http"); // claimed, not yet started: no node yet
 
-    Map<String, Set<UUID>> byNode = Await.result(store.activeByNode()).entrySet().stream()
+    Map<String, Set<UUID>> byNode = Await.result(store.grid().activeByNode()).entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> Set.copyOf(e.getValue())));
     assertEquals(Map.of("n1", Set.of(a.id, c.id), "n2", Set.of(b.id)), byNode);
   }
