@@ -91,7 +91,7 @@ public final class Node {
     robotsVerticle = new RobotsVerticle(id, config.confDir(), steps, robots);
     deploy(robotsVerticle);
     if (config.has("coordinator")) {
-      coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator")), db, clock, random, id, staleAfter,
+      coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator"), config.section("retention")), db, clock, random, id, staleAfter,
           robotsVerticle.robots());
       deploy(coordinator);
     }

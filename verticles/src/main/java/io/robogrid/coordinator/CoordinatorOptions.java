@@ -12,17 +12,26 @@ import java.time.Duration;
  * @param pollInterval the slow fallback poll; LISTEN/NOTIFY and runner announcements wake the dispatcher sooner
  * @param claimBatch at most this many jobs are claimed in one statement
  * @param scheduleInterval how often robot schedules are looked at (their finest grain: a cron with seconds needs 1s)
+ * @param finishedJobsKept finished jobs (with their events and artifacts) are removed this long after they finished
+ *     ({@code retention.finishedJobs}, default 30 days)
  */
 public record CoordinatorOptions(Duration heartbeatTimeout, Duration sweepInterval, Duration pollInterval, int claimBatch,
-                                 Duration scheduleInterval) {
+                                 Duration scheduleInterval, Duration finishedJobsKept) {
 
   public static CoordinatorOptions fromJson(JsonObject j) {
+    return fromJson(j, null);
+  }
+
+  /** @param retention the {@code retention} section of the node config */
+  public static CoordinatorOptions fromJson(JsonObject j, JsonObject retention) {
     j = j == null ? new JsonObject() : j;
+    Duration kept = Durations.setting(retention == null ? new JsonObject() : retention, "retention", "finishedJobs", "30d");
+    if (kept.compareTo(Duration.ofMinutes(1)) < 0) throw new IllegalArgumentException("retention.finishedJobs: must be at least 1m, not " + kept);
     int batch = j.getInteger("claimBatch", 64);
     if (batch < 1 || batch > 1000) throw new IllegalArgumentException("coordinator.claimBatch: must be from 1 to 1000, not " + batch);
     return new CoordinatorOptions(Durations.setting(j, "coordinator", "heartbeatTimeout", "10s"),
         Durations.setting(j, "coordinator", "sweepInterval", "2s"), Durations.setting(j, "coordinator", "pollInterval", "5s"), batch,
-        Durations.setting(j, "coordinator", "scheduleInterval", "1s"));
+        Durations.setting(j, "coordinator", "scheduleInterval", "1s"), kept);
   }
 
 }

@@ -103,6 +103,8 @@ public final class CoordinatorVerticle extends VerticleBase {
           vertx.setPeriodic(options.sweepInterval().toMillis(), t -> sweep());
           vertx.setPeriodic(options.pollInterval().toMillis(), t -> dispatcher.wake());
           vertx.setPeriodic(options.scheduleInterval().toMillis(), t -> scheduler.tick());
+          Retention retention = new Retention(new io.robogrid.store.RetentionStore(pool), options.finishedJobsKept(), clock);
+          vertx.setPeriodic(60_000, Retention.EVERY.toMillis(), t -> retention.round()); // a minute after start, then every 10 min
           dispatcher.wake();
         });
   }
