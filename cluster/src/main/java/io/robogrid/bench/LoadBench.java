@@ -35,6 +35,7 @@ public final class LoadBench {
     b.node.listen();
     b.throughput(200, concurrency, false); // warm-up: JIT, connection pools, prepared statements
     b.throughput(throughputJobs, concurrency, true);
+    b.batched(throughputJobs, 500, 2);
     b.latency(latencyJobs);
   }
 
@@ -61,6 +62,36 @@ public final class LoadBench {
       System.out.printf("throughput: %d no-op jobs (%d concurrent submitters) in %.2f s = %.0f jobs/s end to end; submits took %.2f s; %d succeeded%n",
           jobs, concurrency, secs, jobs / secs, (submitted - t0) / 1e9, ok);
     }
+  }
+
+  /** The same no-op jobs through {@code POST /jobs:batch}, {@code perBatch} to a request, {@code inFlight} requests at a time. */
+  private void batched(int jobs, int perBatch, int inFlight) throws Exception {
+    StringBuilder body = new StringBuilder("{\"jobs\":[");
+    for (int i = 0; i < perBatch; i++) body.append(i == 0 ? "" : ",").append(NOOP);
+    String batch = body.append("]}").toString();
+    Semaphore slots = new Semaphore(inFlight);
+    List<CompletableFuture<Done>> all = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int sent = 0; sent < jobs; sent += perBatch) {
+      slots.acquire();
+      CompletableFuture<List<String>> ids = node.submitBatchAsync(batch);
+      ids.whenComplete((v, err) -> slots.release());
+      for (int i = 0; i < perBatch; i++) {
+        int k = i;
+        all.add(ids.thenCompose(list -> node.done(list.get(k))).orTimeout(300, TimeUnit.SECONDS).exceptionally(err -> {
+          System.err.println("job failed to submit or to finish: " + err);
+          return null;
+        }));
+      }
+    }
+    long submitted = System.nanoTime();
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+    List<Done> done = all.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList();
+    long end = done.stream().mapToLong(Done::nanos).max().orElse(System.nanoTime());
+    double secs = (end - t0) / 1e9;
+    System.out.printf("throughput, submitted through jobs:batch (%d per request, %d requests in flight): %d no-op jobs in %.2f s = %.0f jobs/s end to end;"
+        + " submits took %.2f s; %d succeeded%n", perBatch, inFlight, all.size(), secs, all.size() / secs, (submitted - t0) / 1e9,
+        done.stream().filter(Done::succeeded).count());
   }
 
   private void latency(int jobs) throws Exception {

@@ -89,8 +89,20 @@ public final class NodeClient {
     return http.sendAsync(post(body), HttpResponse.BodyHandlers.ofString()).thenApply(NodeClient::created);
   }
 
+  /** Submits {@code body} ({@code {"jobs": [...]}}) to {@code POST /api/v1/jobs:batch}; answers the jobs' ids in order. */
+  CompletableFuture<List<String>> submitBatchAsync(String body) {
+    return http.sendAsync(post("/api/v1/jobs:batch", body), HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+      if (r.statusCode() != 201) throw new IllegalStateException("batch submit answered " + r.statusCode() + ": " + r.body());
+      return new JsonObject(r.body()).getJsonArray("jobs").stream().map(j -> ((JsonObject) j).getString("id")).toList();
+    });
+  }
+
   private HttpRequest post(String body) {
-    return HttpRequest.newBuilder(URI.create(url + "/api/v1/jobs")).header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body))
+    return post("/api/v1/jobs", body);
+  }
+
+  private HttpRequest post(String path, String body) {
+    return HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body))
         .header("content-type", "application/json").build();
   }
 
