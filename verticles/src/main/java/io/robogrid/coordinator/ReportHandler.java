@@ -51,7 +51,7 @@ final class ReportHandler {
     Future<List<JobEvent>> write = switch (r.getString("type")) {
       // the reports every job sends: they share commits with other jobs' reports
       case Reports.STARTED, Reports.STEP_STARTED, Reports.STEP_FINISHED, Reports.STEP_LOG, Reports.STEP_EVENT, Reports.LEASE_TAKEN ->
-          group.run(job, c -> progress(store.reports().on(c), r, job, attempt, at));
+          group.runStatement(job, c -> progress(store.reports().on(c), r, job, attempt, at));
       case Reports.FINISHED -> finished(job, attempt, Outcome.fromJson(r.getJsonObject("outcome")));
       // rare, or large (an artifact's bytes): each in a transaction of its own, as before
       case Reports.GOAL_PATH -> goals.record(r, job, at).map(List.<JobEvent>of());

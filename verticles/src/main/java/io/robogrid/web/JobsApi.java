@@ -110,7 +110,7 @@ final class JobsApi {
   private Future<JsonObject> submit(JsonObject request, UUID rerunOf) {
     NewJob job = submissions.accept(request, rerunOf);
     Instant now = clock.instant();
-    return submits.run(job.id(), c -> JobStore.insert(c, job, now)).map(this::published);
+    return submits.runStatement(job.id(), c -> JobStore.insert(c, job, now)).map(this::published);
   }
 
   /** A person has looked at a job flagged for review: it leaves the open-review list; the flag stays, with who said what. */

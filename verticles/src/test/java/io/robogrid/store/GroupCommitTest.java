@@ -85,7 +85,7 @@ class GroupCommitTest {
   }
 
   private Future<List<JobEvent>> markRunning(JobRecord job, int attempt) {
-    return group.run(job.id, c -> store.reports().on(c).markRunning(job.id, attempt, "n1", clock.instant()));
+    return group.runStatement(job.id, c -> store.reports().on(c).markRunning(job.id, attempt, "n1", clock.instant()));
   }
 
   private Future<TransitionResult> finish(JobRecord job, int attempt) {
