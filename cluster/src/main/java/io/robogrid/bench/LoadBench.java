@@ -47,18 +47,13 @@ public final class LoadBench {
       inFlight.acquire();
       CompletableFuture<String> id = node.submitAsync(NOOP);
       id.whenComplete((v, err) -> inFlight.release());
-      all.add(id.thenCompose(node::done).orTimeout(120, TimeUnit.SECONDS).exceptionally(err -> {
-        System.err.println("job failed to submit or to finish: " + err);
-        return null;
-      }));
+      all.add(ended(id.thenCompose(node::done)));
     }
     long submitted = System.nanoTime();
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-    List<Done> done = all.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList();
-    long end = done.stream().mapToLong(Done::nanos).max().orElse(System.nanoTime());
-    long ok = done.stream().filter(Done::succeeded).count();
+    Ended e = awaitAll(all, t0);
+    long ok = e.succeeded();
     if (report) {
-      double secs = (end - t0) / 1e9;
+      double secs = e.seconds();
       System.out.printf("throughput: %d no-op jobs (%d concurrent submitters) in %.2f s = %.0f jobs/s end to end; submits took %.2f s; %d succeeded%n",
           jobs, concurrency, secs, jobs / secs, (submitted - t0) / 1e9, ok);
     }
@@ -78,20 +73,32 @@ public final class LoadBench {
       ids.whenComplete((v, err) -> slots.release());
       for (int i = 0; i < perBatch; i++) {
         int k = i;
-        all.add(ids.thenCompose(list -> node.done(list.get(k))).orTimeout(300, TimeUnit.SECONDS).exceptionally(err -> {
-          System.err.println("job failed to submit or to finish: " + err);
-          return null;
-        }));
+        all.add(ended(ids.thenCompose(list -> node.done(list.get(k)))));
       }
     }
     long submitted = System.nanoTime();
+    Ended e = awaitAll(all, t0);
+    System.out.printf("throughput, submitted through jobs:batch (%d per request, %d requests in flight): %d no-op jobs in %.2f s = %.0f jobs/s end to end;"
+        + " submits took %.2f s; %d succeeded%n", perBatch, inFlight, all.size(), e.seconds(), all.size() / e.seconds(), (submitted - t0) / 1e9,
+        e.succeeded());
+  }
+
+  /** A job's end, or null (reported) when it failed to submit or to finish in time. */
+  private static CompletableFuture<Done> ended(CompletableFuture<Done> end) {
+    return end.orTimeout(300, TimeUnit.SECONDS).exceptionally(err -> {
+      System.err.println("job failed to submit or to finish: " + err);
+      return null;
+    });
+  }
+
+  private record Ended(double seconds, long succeeded) {}
+
+  /** Waits for every job; the time is from {@code t0} to the last end seen on the stream. */
+  private static Ended awaitAll(List<CompletableFuture<Done>> all, long t0) throws Exception {
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
     List<Done> done = all.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList();
     long end = done.stream().mapToLong(Done::nanos).max().orElse(System.nanoTime());
-    double secs = (end - t0) / 1e9;
-    System.out.printf("throughput, submitted through jobs:batch (%d per request, %d requests in flight): %d no-op jobs in %.2f s = %.0f jobs/s end to end;"
-        + " submits took %.2f s; %d succeeded%n", perBatch, inFlight, all.size(), secs, all.size() / secs, (submitted - t0) / 1e9,
-        done.stream().filter(Done::succeeded).count());
+    return new Ended((end - t0) / 1e9, done.stream().filter(Done::succeeded).count());
   }
 
   private void latency(int jobs) throws Exception {
