@@ -17,7 +17,7 @@ import java.util.UUID;
 public final class GridReads {
   private static final String LEASES = "SELECT resource, node, job_id, attempt, since FROM leases ORDER BY resource";
   private static final String ACTIVE_BY_NODE = "SELECT node, id, state FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND node IS NOT NULL ORDER BY node, id";
-  private static final String DEPTH_BY_STATE = "SELECT state, count(*) FROM jobs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') GROUP BY state";
+  private static final String DEPTH_BY_STATE = "SELECT state, count(*) FROM jobs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'REJECTED') GROUP BY state";
   private static final String QUEUED_BY_CAPABILITY = "SELECT c, count(*) FROM jobs CROSS JOIN LATERAL unnest(requires) AS c"
       + " WHERE state = 'QUEUED' GROUP BY c ORDER BY c";
 

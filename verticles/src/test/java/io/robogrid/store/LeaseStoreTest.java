@@ -204,6 +204,9 @@ class LeaseStoreTest {
     submit(clock.instant(), "agent:crm", "http");
     submit(clock.instant(), DESK, "http");
     submit(clock.instant().plusSeconds(60), "agent:crm"); // PENDING: not queued yet
+    JobRecord rejected = submit(clock.instant(), "http"); // finished: rejected at its approval gate (as the store leaves it)
+    Await.result(pool.preparedQuery("UPDATE jobs SET state = 'REJECTED', finished_at = $2 WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(rejected.id, JobRecord.odt(clock.instant()))));
 
     JsonObject depth = Await.result(store.grid().queueDepth());
     assertEquals(new JsonObject().put("PENDING", 1L).put("QUEUED", 3L).put("CLAIMED", 0L).put("RUNNING", 1L).put("RETRY_WAIT", 0L).put("WAITING_APPROVAL", 0L),
