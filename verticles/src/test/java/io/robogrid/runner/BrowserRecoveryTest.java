@@ -188,7 +188,10 @@ class BrowserRecoveryTest {
     assertEquals("SUCCEEDED", job.getString("state"), job.encodePrettily());
     assertEquals("here", job.getJsonObject("result").getJsonObject("found").getString("text"));
     JsonObject recoveries = job.getJsonObject("metrics").getJsonObject("browser").getJsonObject("recoveries");
-    assertEquals(1, recoveries.getInteger("reload"), recoveries.encode());
+    // one reload; two when the next try's navigation met the first reload still under way ("interrupted by another
+    // navigation", a race seen in CI): that is a slow page too, and is reloaded once more, never more than the tries
+    int reloads = recoveries.getInteger("reload");
+    assertTrue(reloads == 1 || reloads == 2, recoveries.encode());
     assertEquals(1, recoveries.getInteger("waitAndRetry"), recoveries.encode());
   }
 

@@ -350,6 +350,9 @@ public final class BrowserStep implements StepExecutor {
     String message = summary(e);
     if (e instanceof TimeoutError) return new StepFailure(action == Action.GOTO ? ErrorClass.PAGE_TIMEOUT : ErrorClass.ELEMENT_NOT_FOUND, message);
     if (e instanceof PlaywrightException) {
+      // a navigation still under way (the reload after a timeout, the page's own redirect) cut this one short: the
+      // page is slow, not broken, and the recovery for a slow page applies (seen in CI: UNKNOWN, no second try)
+      if (action == Action.GOTO && message.contains("interrupted by another navigation")) return new StepFailure(ErrorClass.PAGE_TIMEOUT, message);
       if (message.contains("has been closed") || message.contains("Target closed") || message.contains("crashed")) {
         return new StepFailure(ErrorClass.BROWSER_CRASHED, message);
       }
