@@ -72,18 +72,6 @@ public final class JobStore {
       + " INSERT INTO events (job_id, attempt, type, at, data)"
       + "   SELECT id, attempt, 'job.state', $1, jsonb_build_object('from', old, 'to', 'QUEUED') FROM up RETURNING " + EVENT_COLUMNS;
 
-  private static final String CLAIM = "WITH picked AS (SELECT id FROM jobs WHERE state = 'QUEUED' AND requires <@ $1::text[]"
-      + "   AND ($4::text IS NULL OR $4::text = ANY (requires))"
-      + "   ORDER BY priority DESC, run_at, created_at LIMIT $2 FOR UPDATE SKIP LOCKED),"
-      + " claimed AS (UPDATE jobs j SET state = 'CLAIMED', attempt = j.attempt + 1, node = NULL, heartbeat_at = $3"
-      + "   FROM picked WHERE j.id = picked.id RETURNING j.*),"
-      + " att AS (INSERT INTO attempts (job_id, attempt, state, claimed_at) SELECT id, attempt, 'CLAIMED', $3 FROM claimed),"
-      + " ev AS (INSERT INTO events (job_id, attempt, type, at, data)"
-      + "   SELECT id, attempt, 'job.state', $3, jsonb_build_object('from', 'QUEUED', 'to', 'CLAIMED') FROM claimed RETURNING " + EVENT_COLUMNS + ")"
-      + " SELECT c.*, ev.seq, ev.job_id, ev.type, ev.at, ev.data FROM claimed c JOIN ev ON ev.job_id = c.id ORDER BY c.priority DESC, c.run_at, c.created_at";
-
-
-
   /** An attempt that ends gives up its leases, in the transaction that ends it. */
   private static final String LEASES_RELEASED = "WITH d AS (DELETE FROM leases WHERE job_id = $1 AND attempt = $2 RETURNING resource, node)"
       + " INSERT INTO events (job_id, attempt, type, at, data)"
@@ -233,7 +221,7 @@ public final class JobStore {
 
   /** As {@link #claim(int, List, Instant)}, only jobs that require {@code needs} when it is set. */
   public Future<List<Claim>> claim(int limit, List<String> capabilities, String needs, Instant now) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(capabilities.toArray(new String[0]), limit, JobRecord.odt(now), needs))
+    return pool.preparedQuery(ClaimQuery.CLAIM).execute(Tuple.of(capabilities.toArray(new String[0]), limit, JobRecord.odt(now), needs))
         .map(rows -> {
           List<Claim> out = new ArrayList<>();
           for (Row r : rows) out.add(new Claim(JobRecord.from(r), JobEvent.from(r)));
