@@ -3,5 +3,7 @@
 -- however many jobs each holds), then takes each set's best jobs in priority order from its part of the index.
 -- It replaces jobs_due, which kept every set in one priority order: a claim walked, and filtered out one by one,
 -- all the better-placed jobs no runner of its kind could take (a million of them took 348 ms a claim).
-CREATE INDEX jobs_queued_by_set ON jobs (requires, priority DESC, run_at, created_at) WHERE state = 'QUEUED';
+-- The drop comes first: it takes the table's strongest lock at once, so a claim running meanwhile waits instead of
+-- deadlocking with a lock upgrade.
 DROP INDEX jobs_due;
+CREATE INDEX jobs_queued_by_set ON jobs (requires, priority DESC, run_at, created_at) WHERE state = 'QUEUED';

@@ -24,7 +24,12 @@ public final class LoadBench {
   private final NodeClient node;
 
   private LoadBench(String url) {
-    this.node = new NodeClient(url);
+    this(new NodeClient(url));
+  }
+
+  /** Load through {@code node}, whose stream {@link NodeClient#listen()} already follows. */
+  LoadBench(NodeClient node) {
+    this.node = node;
   }
 
   public static void main(String[] args) throws Exception {
@@ -39,13 +44,19 @@ public final class LoadBench {
     b.latency(latencyJobs);
   }
 
-  private void throughput(int jobs, int concurrency, boolean report) throws Exception {
+  /** @return jobs/s end to end */
+  double throughput(int jobs, int concurrency, boolean report) throws Exception {
+    return throughput(NOOP, jobs, concurrency, report);
+  }
+
+  /** {@code jobs} jobs of {@code body}, {@code concurrency} submitters; @return jobs/s end to end */
+  double throughput(String body, int jobs, int concurrency, boolean report) throws Exception {
     Semaphore inFlight = new Semaphore(concurrency);
     List<CompletableFuture<Done>> all = new ArrayList<>();
     long t0 = System.nanoTime();
     for (int i = 0; i < jobs; i++) {
       inFlight.acquire();
-      CompletableFuture<String> id = node.submitAsync(NOOP);
+      CompletableFuture<String> id = node.submitAsync(body);
       id.whenComplete((v, err) -> inFlight.release());
       all.add(ended(id.thenCompose(node::done)));
     }
@@ -57,6 +68,7 @@ public final class LoadBench {
       System.out.printf("throughput: %d no-op jobs (%d concurrent submitters) in %.2f s = %.0f jobs/s end to end; submits took %.2f s; %d succeeded%n",
           jobs, concurrency, secs, jobs / secs, (submitted - t0) / 1e9, ok);
     }
+    return jobs / e.seconds();
   }
 
   /** The same no-op jobs through {@code POST /jobs:batch}, {@code perBatch} to a request, {@code inFlight} requests at a time. */
@@ -101,12 +113,20 @@ public final class LoadBench {
     return new Ended((end - t0) / 1e9, done.stream().filter(Done::succeeded).count());
   }
 
+  /** Median and p99 in ms. */
+  record Latency(double median, double p99) {}
+
   private void latency(int jobs) throws Exception {
+    latency(NOOP, jobs);
+  }
+
+  /** {@code jobs} jobs of {@code body} one at a time on an otherwise idle path; @return their submit-to-start */
+  Latency latency(String body, int jobs) throws Exception {
     List<Double> startMs = new ArrayList<>(), e2eMs = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < jobs; i++) {
       long t0 = System.nanoTime();
-      String id = node.submit(NOOP);
+      String id = node.submit(body);
       e2eMs.add((node.done(id).get(30, TimeUnit.SECONDS).nanos() - t0) / 1e6);
       ids.add(id);
       Thread.sleep(20); // an idle system between jobs: this measures latency, not queueing
@@ -118,5 +138,6 @@ public final class LoadBench {
     System.out.printf("submit-to-start (server clock, created -> runner started): median %.1f ms, p99 %.1f ms over %d jobs%n",
         pct(startMs, 50), pct(startMs, 99), jobs);
     System.out.printf("submit-to-done (client: POST sent -> SUCCEEDED on the stream): median %.1f ms, p99 %.1f ms%n", pct(e2eMs, 50), pct(e2eMs, 99));
+    return new Latency(pct(startMs, 50), pct(startMs, 99));
   }
 }

@@ -19,11 +19,11 @@ package io.robogrid.store;
  * alone, without a transaction around it): for that moment another coordinator's claim skips them as it skips any
  * job being claimed. Cost: one probe per distinct set queued plus one short index range per set the runner can take.
  */
-final class ClaimQuery {
+public final class ClaimQuery {
   private ClaimQuery() {}
 
   /** $1 offered capabilities, $2 limit, $3 now, $4 the scarce capability every job must need (or null). */
-  static final String CLAIM = "WITH RECURSIVE sets(r) AS ("
+  public static final String CLAIM = "WITH RECURSIVE sets(r) AS ("
       + "   (SELECT requires FROM jobs WHERE state = 'QUEUED' ORDER BY requires LIMIT 1)"
       + "   UNION ALL SELECT (SELECT requires FROM jobs WHERE state = 'QUEUED' AND requires > s.r ORDER BY requires LIMIT 1)"
       + "   FROM sets s WHERE s.r IS NOT NULL),"
