@@ -23,7 +23,7 @@ public final class LoadBench {
 
   private final NodeClient node;
 
-  private LoadBench(String url) {
+  public LoadBench(String url) {
     this(new NodeClient(url));
   }
 
@@ -32,20 +32,26 @@ public final class LoadBench {
     this.node = node;
   }
 
+  /** Follows the node's stream from now on: call it once before the first run. */
+  public LoadBench listen() throws Exception {
+    node.listen();
+    return this;
+  }
+
   public static void main(String[] args) throws Exception {
     LoadBench b = new LoadBench(args[0]);
     int throughputJobs = Integer.parseInt(args[1]);
     int latencyJobs = Integer.parseInt(args[2]);
     int concurrency = Integer.parseInt(args[3]);
-    b.node.listen();
+    b.listen();
     b.throughput(200, concurrency, false); // warm-up: JIT, connection pools, prepared statements
     b.throughput(throughputJobs, concurrency, true);
     b.batched(throughputJobs, 500, 2);
     b.latency(latencyJobs);
   }
 
-  /** @return jobs/s end to end */
-  double throughput(int jobs, int concurrency, boolean report) throws Exception {
+  /** {@code jobs} no-op jobs, one {@code POST /jobs} each, {@code concurrency} in flight; answers jobs/s from the first submit to the last end. */
+  public double throughput(int jobs, int concurrency, boolean report) throws Exception {
     return throughput(NOOP, jobs, concurrency, report);
   }
 
@@ -71,8 +77,8 @@ public final class LoadBench {
     return jobs / e.seconds();
   }
 
-  /** The same no-op jobs through {@code POST /jobs:batch}, {@code perBatch} to a request, {@code inFlight} requests at a time. */
-  private void batched(int jobs, int perBatch, int inFlight) throws Exception {
+  /** The same no-op jobs through {@code POST /jobs:batch}, {@code perBatch} to a request, {@code inFlight} requests at a time; answers jobs/s. */
+  public double batched(int jobs, int perBatch, int inFlight) throws Exception {
     StringBuilder body = new StringBuilder("{\"jobs\":[");
     for (int i = 0; i < perBatch; i++) body.append(i == 0 ? "" : ",").append(NOOP);
     String batch = body.append("]}").toString();
@@ -93,6 +99,7 @@ public final class LoadBench {
     System.out.printf("throughput, submitted through jobs:batch (%d per request, %d requests in flight): %d no-op jobs in %.2f s = %.0f jobs/s end to end;"
         + " submits took %.2f s; %d succeeded%n", perBatch, inFlight, all.size(), e.seconds(), all.size() / e.seconds(), (submitted - t0) / 1e9,
         e.succeeded());
+    return all.size() / e.seconds();
   }
 
   /** A job's end, or null (reported) when it failed to submit or to finish in time. */

@@ -121,7 +121,7 @@ public final class NodeClient {
   }
 
   /** Waits for {@code /health} to answer 200: the node is up. */
-  void awaitHealth(Duration within) throws Exception {
+  public void awaitHealth(Duration within) throws Exception {
     await(() -> {
       try {
         return http.send(HttpRequest.newBuilder(URI.create(url + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
