@@ -6,6 +6,12 @@ public final class CoordinatorAddresses {
 
   /** Request: a runner's report about one attempt ({@link Reports}); reply {@code {}} or a STALE_ATTEMPT failure. */
   public static final String REPORT = "robogrid.coordinator.report";
+  /**
+   * Request: a runner's reports about many attempts, {@code {"groups": [[report…]…]}}, each group one attempt's reports
+   * in order; reply {@code {"results": [{"accepted": k} | {"accepted": k, "code": busCode, "message": …}…]}}, one per
+   * group: its first k reports are in, and report k failed as it would have failed alone on {@link #REPORT}.
+   */
+  public static final String REPORTS = "robogrid.coordinator.reports";
   /** A goal run asks for the cached path of its (site, goal): {@code {site, goalKey}} → {@code {path}} or {@code {}}. */
   public static final String GOAL_PATH = "robogrid.coordinator.goal-path";
   /**

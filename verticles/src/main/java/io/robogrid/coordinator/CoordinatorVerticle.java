@@ -91,6 +91,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     return Future.all(List.of(
             bus.<JsonObject>consumer(CoordinatorAddresses.REPORT, this::report).completion(),
+            bus.<JsonObject>consumer(CoordinatorAddresses.REPORTS, this::reportGroups).completion(),
             bus.<JsonObject>consumer(CoordinatorAddresses.HEARTBEAT, this::heartbeat).completion(),
             bus.<JsonObject>consumer(CoordinatorAddresses.RUNNER_STARTED, this::runnerStarted).completion(),
             agents.listen(),
@@ -195,6 +196,31 @@ public final class CoordinatorVerticle extends VerticleBase {
     });
   }
 
+  /** Many attempts' reports in one message: every group goes at once, so their writes share commits. */
+  private void reportGroups(Message<JsonObject> m) {
+    JsonArray groups = m.body() == null ? null : m.body().getJsonArray("groups");
+    if (groups == null) {
+      m.fail(ErrorCode.INVALID_REQUEST.busCode(), "no groups");
+      return;
+    }
+    List<Future<ReportHandler.GroupOutcome>> all = new java.util.ArrayList<>(groups.size());
+    for (Object g : groups) {
+      List<JsonObject> group = new java.util.ArrayList<>();
+      if (g instanceof JsonArray a) a.forEach(r -> group.add(r instanceof JsonObject o ? o : new JsonObject()));
+      all.add(reports.handleGroup(group));
+    }
+    Future.join(all).onComplete(ar -> {
+      JsonArray results = new JsonArray();
+      for (Future<ReportHandler.GroupOutcome> f : all) {
+        ReportHandler.GroupOutcome o = f.result();
+        JsonObject r = new JsonObject().put("accepted", o.accepted());
+        if (o.failure() != null) r.put("code", codeOf(m, o.failure()).busCode()).put("message", o.failure().getMessage());
+        results.add(r);
+      }
+      m.reply(new JsonObject().put("results", results));
+    });
+  }
+
   private void heartbeat(Message<JsonObject> m) {
     String node = m.body().getString("node");
     Map<UUID, Integer> attempts = new HashMap<>();
@@ -274,12 +300,16 @@ public final class CoordinatorVerticle extends VerticleBase {
    * its attempt and tries again, since nobody can have given the attempt to another node meanwhile.
    */
   private void fail(Message<?> m, Throwable e) {
+    m.fail(codeOf(m, e).busCode(), e.getMessage());
+  }
+
+  private ErrorCode codeOf(Message<?> m, Throwable e) {
     ErrorCode code = e instanceof RoboGridException re ? re.code() : ErrorCode.INTERNAL;
     if (code == ErrorCode.INTERNAL && DatabaseErrors.unavailable(e)) {
       databaseAway(e);
       code = ErrorCode.UNAVAILABLE;
     }
     if (code == ErrorCode.INTERNAL) log.warn("request on {} failed: {}", m.address(), e.toString());
-    m.fail(code.busCode(), e.getMessage());
+    return code;
   }
 }
