@@ -60,7 +60,7 @@ public final class BacklogBench {
   }
 
   private void run(int n) throws Exception {
-    load.throughput(200, SUBMITTERS, false); // warm-up: JIT, pools, prepared statements
+    load.throughput(Math.max(2000, throughputJobs), SUBMITTERS, false); // warm-up: JIT, pools, prepared statements (200 jobs left the empty queue cold)
     List<String> offered = offered();
     System.out.println("the runner offers " + offered + "; backlog of " + n + " jobs");
 

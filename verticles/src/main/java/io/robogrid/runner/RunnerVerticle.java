@@ -90,9 +90,13 @@ public final class RunnerVerticle extends VerticleBase {
     this.catalog = catalog;
   }
 
+  /** All attempts' reports, many to a message. */
+  private ReportBatcher batcher;
+
   @Override
   public Future<?> start() {
     eventLoop = Thread.currentThread();
+    batcher = new ReportBatcher(vertx, context);
     executors = StepExecutors.builtIn(vertx, options.node(), "RoboGrid/" + options.version(), options.desktop(), options.goal());
     Set<String> missing = new java.util.TreeSet<>(catalog.names());
     missing.removeAll(executors.types());
@@ -173,7 +177,7 @@ public final class RunnerVerticle extends VerticleBase {
       publishStatus();
       return;
     }
-    ActiveAttempt entry = new ActiveAttempt(a.attempt(), new AttemptReporter(vertx, a.jobId().toString(), () -> ActiveAttempt.stopStale(active, a.jobId(), a.attempt())), requires);
+    ActiveAttempt entry = new ActiveAttempt(a.attempt(), new AttemptReporter(vertx, batcher, a.jobId().toString(), () -> ActiveAttempt.stopStale(active, a.jobId(), a.attempt())), requires);
     active.put(a.jobId(), entry);
     msg.reply(new JsonObject().put("accepted", true));
     publishStatus();

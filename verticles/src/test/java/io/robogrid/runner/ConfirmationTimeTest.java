@@ -27,10 +27,16 @@ class ConfirmationTimeTest {
 
   @Test
   void anAcceptedReportVouchesAsOfItsSending(Vertx vertx) throws Exception {
-    vertx.eventBus().<JsonObject>consumer(CoordinatorAddresses.REPORT, m -> vertx.setTimer(LATE_MS, t -> m.reply(new JsonObject())));
-    AttemptReporter reporter = new AttemptReporter(vertx, UUID.randomUUID().toString(), () -> {});
+    vertx.eventBus().<JsonObject>consumer(CoordinatorAddresses.REPORTS, m -> vertx.setTimer(LATE_MS,
+        t -> m.reply(new JsonObject().put("results", new JsonArray().add(new JsonObject().put("accepted", 1))))));
+    java.util.concurrent.CompletableFuture<AttemptReporter> made = new java.util.concurrent.CompletableFuture<>();
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> made.complete(new AttemptReporter(vertx, new ReportBatcher(vertx, context), UUID.randomUUID().toString(), () -> {})));
+    AttemptReporter reporter = made.get(10, TimeUnit.SECONDS);
     long before = System.nanoTime();
-    reporter.send(new JsonObject().put("type", "started")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    java.util.concurrent.CompletableFuture<Void> accepted = new java.util.concurrent.CompletableFuture<>();
+    context.runOnContext(v -> reporter.send(new JsonObject().put("type", "started")).onComplete(ar -> accepted.complete(null)));
+    accepted.get(10, TimeUnit.SECONDS);
     long read = System.nanoTime();
     assertTrue(reporter.acceptedSentAt() >= before && read - reporter.acceptedSentAt() >= TimeUnit.MILLISECONDS.toNanos(LATE_MS),
         "confirmed as of " + (read - reporter.acceptedSentAt()) / 1_000_000 + " ms before the answer was read");
@@ -77,7 +83,7 @@ class ConfirmationTimeTest {
     UUID job = UUID.randomUUID();
     vertx.eventBus().<JsonObject>consumer(CoordinatorAddresses.HEARTBEAT, m -> vertx.setTimer(LATE_MS,
         t -> m.reply(new JsonObject().put("alive", new JsonArray().add(job.toString())).put("cancel", new JsonArray()))));
-    ActiveAttempt attempt = new ActiveAttempt(1, new AttemptReporter(vertx, job.toString(), () -> {}), java.util.List.of());
+    ActiveAttempt attempt = new ActiveAttempt(1, new AttemptReporter(vertx, new ReportBatcher(vertx, vertx.getOrCreateContext()), job.toString(), () -> {}), java.util.List.of());
     attempt.started = true;
     attempt.confirmedAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(5); // last confirmed long ago
     Map<UUID, ActiveAttempt> active = new HashMap<>(Map.of(job, attempt));
