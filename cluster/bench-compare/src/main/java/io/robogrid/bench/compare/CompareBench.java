@@ -98,8 +98,28 @@ public final class CompareBench {
   }
 
   private Measured measure(int jobs, Callable<Double> run) throws Exception {
+    Thread.sleep(STATS_FLUSH_MS);
+    java.util.Map<String, long[]> rowsBefore = postgres.tableWrites();
     SharedPostgres.Counters before = postgres.counters();
     double rate = run.call();
-    return new Measured(jobs, rate, postgres.counters().minus(before));
+    SharedPostgres.Counters cost = postgres.counters().minus(before);
+    Thread.sleep(STATS_FLUSH_MS);
+    System.out.println("  row writes per job by table (inserted / updated, of them HOT / deleted): " + rowsPerJob(rowsBefore, postgres.tableWrites(), jobs));
+    return new Measured(jobs, rate, cost);
+  }
+
+  /** Idle backends send their table counters within 10 s. */
+  private static final long STATS_FLUSH_MS = 11_000;
+
+  private static String rowsPerJob(java.util.Map<String, long[]> before, java.util.Map<String, long[]> after, int jobs) {
+    StringBuilder b = new StringBuilder();
+    after.forEach((table, now) -> {
+      long[] was = before.getOrDefault(table, new long[4]);
+      long ins = now[0] - was[0], upd = now[1] - was[1], hot = now[2] - was[2], del = now[3] - was[3];
+      if (ins + upd + del < jobs / 10) return; // a table the run hardly touched (schedules, tokens)
+      b.append(b.isEmpty() ? "" : "; ").append(table).append(String.format(" %.1f / %.1f, %.1f / %.1f", ins / (double) jobs, upd / (double) jobs,
+          hot / (double) jobs, del / (double) jobs));
+    });
+    return b.toString();
   }
 }

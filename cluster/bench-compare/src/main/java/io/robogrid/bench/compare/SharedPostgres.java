@@ -49,6 +49,19 @@ final class SharedPostgres implements AutoCloseable {
     return "postgresql://postgres@127.0.0.1:" + port() + "/postgres";
   }
 
+  /**
+   * Row writes per table so far, {@code [inserted, updated, of them HOT, deleted]}: where the WAL of a job goes. Backends
+   * send these counters when they go idle, at most every 10 s, so read them a little after the work ends.
+   */
+  java.util.Map<String, long[]> tableWrites() throws SQLException {
+    java.util.Map<String, long[]> out = new java.util.TreeMap<>();
+    try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del from pg_stat_user_tables")) {
+      while (rs.next()) out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
+    }
+    return out;
+  }
+
   /** What the output says about the server: its version and the settings that make a commit durable. */
   String describe() throws SQLException {
     StringBuilder b = new StringBuilder("PostgreSQL ");
