@@ -2,7 +2,11 @@ package io.robogrid.node;
 
 import io.robogrid.coordinator.CoordinatorOptions;
 import io.robogrid.coordinator.CoordinatorVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.robogrid.grid.PresenceVerticle;
+import io.robogrid.metrics.GridMetrics;
+import io.robogrid.metrics.MetricsOptions;
+import io.robogrid.metrics.MetricsVerticle;
 import io.robogrid.grid.RunnerStatus;
 import io.robogrid.robots.RobotCatalog;
 import io.robogrid.robots.RobotsVerticle;
@@ -20,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -67,8 +72,17 @@ public final class Node {
     RunnerOptions runner = RunnerOptions.fromJson(id, NodeConfig.VERSION, config.section("runner")); // refuse bad capabilities early too
     DatabaseOptions db = config.needsDatabase() ? database() : null;
 
+    MetricsOptions metrics = MetricsOptions.fromJson(config.section("metrics"));
     HazelcastClusterManager cluster = ClusterSetup.clusterManager(config.confDir(), config.section("cluster"));
-    vertx = await(Vertx.builder().with(ClusterSetup.vertxOptions(config.section("cluster"))).withClusterManager(cluster).buildClustered());
+    io.vertx.core.VertxOptions vertxOptions = ClusterSetup.vertxOptions(config.section("cluster"));
+    io.vertx.core.VertxBuilder builder = Vertx.builder();
+    PrometheusMeterRegistry registry = null;
+    if (metrics.enabled()) { // off, Vert.x has no metrics SPI at all: what a comparison of the cost needs
+      registry = GridMetrics.newRegistry(id);
+      vertxOptions.setMetricsOptions(GridMetrics.vertxOptions());
+      builder.withMetrics(new MicrometerMetricsFactory(registry));
+    }
+    vertx = await(builder.with(vertxOptions).withClusterManager(cluster).buildClustered());
     Instant joinedAt = clock.instant();
     log.info("node {} joined cluster '{}' as member {} ({} ms, {} members)", id, config.section("cluster").getString("name", "robogrid"),
         cluster.getNodeId(), ms(t0), cluster.getNodes().size());
@@ -88,6 +102,7 @@ public final class Node {
         config.roles(), NodeConfig.VERSION, startedAt, joinedAt, runner.statusInterval(), clock,
         config.has("runner") ? RunnerStatus.starting(runner.capabilities(), runner.slots()) : null);
     deploy(presence);
+    if (registry != null) deploy(new MetricsVerticle(metrics, registry, db, config.has("runner") ? () -> presence.status().runner() : null));
     robotsVerticle = new RobotsVerticle(id, config.confDir(), steps, robots);
     deploy(robotsVerticle);
     if (config.has("coordinator")) {
@@ -106,6 +121,7 @@ public final class Node {
           .withAgents(io.robogrid.web.AgentOptions.fromJson(config.section("agents")));
       web = new WebVerticle(webOptions, db, robotsVerticle.robots(), steps, clock, info, staleAfter, keys);
       if (embedded != null) web.withDatabaseStatus(embedded::status);
+      if (metrics.onWebPort()) web.withMetrics(GridMetrics.scrape(registry));
       deploy(web);
     }
     log.info("node {} up in {} ms: roles {}, {} robots{}", id, ms(t0), config.roles(), robots.all().size(),

@@ -54,6 +54,9 @@ public final class NodeConfig {
       Map.entry("ROBOGRID_DASHBOARD_URL", (c, v) -> section(c, "notifier").put("dashboardUrl", v)),
       Map.entry("ROBOGRID_AGENT_TIMEOUT", (c, v) -> section(c, "agents").put("heartbeatTimeout", v)),
       Map.entry("ROBOGRID_HEARTBEAT_TIMEOUT", (c, v) -> section(c, "coordinator").put("heartbeatTimeout", v)),
+      Map.entry("ROBOGRID_METRICS_ENABLED", (c, v) -> section(c, "metrics").put("enabled", bool("ROBOGRID_METRICS_ENABLED", v))),
+      Map.entry("ROBOGRID_METRICS_PORT", (c, v) -> section(c, "metrics").put("port", integer("ROBOGRID_METRICS_PORT", v))),
+      Map.entry("ROBOGRID_METRICS_HOST", (c, v) -> section(c, "metrics").put("host", v)),
       Map.entry("ROBOGRID_LOG_FORMAT", (c, v) -> section(c, "log").put("format", v)),
       Map.entry("ROBOGRID_LOG_LEVEL", (c, v) -> section(c, "log").put("level", v)));
 
@@ -169,6 +172,12 @@ public final class NodeConfig {
 
   private static JsonArray list(String v) {
     return new JsonArray(Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList());
+  }
+
+  private static boolean bool(String name, String v) {
+    if (v.equalsIgnoreCase("true")) return true;
+    if (v.equalsIgnoreCase("false")) return false;
+    throw new IllegalArgumentException(name + ": '" + v + "' is neither true nor false");
   }
 
   private static int integer(String name, String v) {

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What an API token may do. Each role includes the ones below it, except {@code agent}, which only pulls work and
- * reports on it.
+ * reports on it, and {@code metrics}, which only scrapes {@code /metrics} (as {@code admin} may too).
  */
 public enum Role {
   /** Reads: jobs, events, artifacts, robots, the cluster, the stream. */
@@ -14,11 +14,15 @@ public enum Role {
   /** And runs the grid: secrets, tokens, config reload. */
   ADMIN,
   /** An external program doing agent steps: pulls work and reports on it, nothing else. */
-  AGENT;
+  AGENT,
+  /** A monitoring system: reads {@code /metrics}, nothing else (no job, robot or input is in it). */
+  METRICS;
 
   /** Whether a token of this role may do what {@code needed} may. */
   public boolean allows(Role needed) {
     if (this == AGENT || needed == AGENT) return this == needed;
+    if (needed == METRICS) return this == METRICS || this == ADMIN;
+    if (this == METRICS) return false;
     return ordinal() >= needed.ordinal();
   }
 

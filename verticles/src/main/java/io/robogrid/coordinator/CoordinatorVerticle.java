@@ -272,7 +272,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         all.add(store.transition(id, null, now, lifecycle.reject(now, "approvalTimeout", "not approved before its approval deadline", true))
             .map(r -> {
               log.atInfo().addKeyValue("job", id).log("not approved in time: rejected");
-              JobEvents.publish(vertx.eventBus(), r.events());
+              JobEvents.publish(vertx.eventBus(), r);
               return (Void) null;
             }).otherwiseEmpty()); // decided meanwhile by a person or another coordinator
       }
@@ -287,7 +287,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       Instant now = clock.instant();
       all.add(store.transition(job, attempt, now, lifecycle.finish(Outcome.lost(why), now))
           .map(r -> {
-            JobEvents.publish(vertx.eventBus(), r.events());
+            JobEvents.publish(vertx.eventBus(), r);
             return (Void) null;
           })
           .recover(e -> e instanceof RoboGridException re && re.code() == ErrorCode.STALE_ATTEMPT ? Future.succeededFuture() : Future.failedFuture(e)));

@@ -224,7 +224,7 @@ final class Dispatcher {
       returned.add(job.id);
       log.atWarn().addKeyValue("job", job.id).log("attempt {} was handed to runner {}, which left the cluster before answering", job.attempt, node);
       store.transition(job.id, job.attempt, clock.instant(), lifecycle.finish(Outcome.lost("runner " + node + " left before taking it"), clock.instant()))
-          .onSuccess(r -> JobEvents.publish(vertx.eventBus(), r.events()))
+          .onSuccess(r -> JobEvents.publish(vertx.eventBus(), r))
           .onFailure(e -> log.atInfo().addKeyValue("job", job.id).log("attempt {} not returned: {}", job.attempt, e.getMessage()));
     }
     wake();
@@ -261,7 +261,7 @@ final class Dispatcher {
   private Future<Void> handBack(JobRecord job, String why) {
     log.atInfo().addKeyValue("job", job.id).log("attempt {} back to the queue: {}", job.attempt, why);
     return store.transition(job.id, job.attempt, clock.instant(), lifecycle.finish(Outcome.handedBack(), clock.instant()))
-        .onSuccess(r -> JobEvents.publish(vertx.eventBus(), r.events()))
+        .onSuccess(r -> JobEvents.publish(vertx.eventBus(), r))
         .recover(e -> {
           log.atWarn().addKeyValue("job", job.id).log("could not hand back attempt {}: {}", job.attempt, e.getMessage());
           return Future.succeededFuture();

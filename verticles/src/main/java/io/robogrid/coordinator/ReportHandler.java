@@ -201,6 +201,7 @@ final class ReportHandler {
   private Future<List<JobEvent>> finished(UUID job, int attempt, Outcome outcome, Link link) {
     Instant now = clock.instant();
     return group.run(job, link.guard(c -> JobStore.transition(c, job, attempt, now, lifecycle.finish(outcome, now)))).map(t -> {
+      JobEvents.written(bus, t); // its events go out with every report's, in write()
       if (outcome.path() != null && !outcome.path().isEmpty() && t.job().state == io.robogrid.core.JobState.SUCCEEDED) {
         store.pathCache().record(PathCacheStore.robotKey(t.job().robot, t.job().workflow), outcome.path(), job, now)
             .onFailure(e -> log.atWarn().addKeyValue("job", job).log("path cache not updated: {}", e.getMessage()));

@@ -84,9 +84,7 @@ final class Scheduler {
       if (next == null || next.isAfter(now)) continue;
       chain = chain.compose(n -> schedules.fire(robot.name(), now, locked -> plan(robot, locked, now), jobs).map(created -> {
         if (!created.isEmpty()) {
-          List<io.robogrid.store.JobEvent> events = new ArrayList<>();
-          for (TransitionResult t : created) events.addAll(t.events());
-          JobEvents.publish(vertx.eventBus(), events);
+          for (TransitionResult t : created) JobEvents.publish(vertx.eventBus(), t);
         }
         return n + created.size();
       }));

@@ -262,7 +262,8 @@ public final class RunnerVerticle extends VerticleBase {
     }
     Duration timeout = wf.timeout() != null ? wf.timeout() : options.defaultJobTimeout();
     String node = options.node();
-    WorkflowRun.Listener listener = new AttemptListener(context, eventLoop, node, a.jobId(), a.attempt(), entry.reporter, entry.redactor, clock);
+    WorkflowRun.Listener listener = new MeteredListener(new AttemptListener(context, eventLoop, node, a.jobId(), a.attempt(), entry.reporter,
+        entry.redactor, clock), vertx.eventBus(), a.robot(), wf);
     Map<String, Function<String, Object>> schemes = new HashMap<>();
     schemes.put("env", System::getenv);
     if (entry.session != null) entry.browser = new BrowserJob(entry.session, wf.login(), a.paths());

@@ -81,7 +81,8 @@ final class ApiRoutes {
     }
   }
 
-  private static void authorize(RoutingContext ctx, HttpMethod method, String path, Role needed) {
+  /** Lets the call on only if authentication found a role that allows {@code needed}; 401 or 403 otherwise. */
+  static void authorize(RoutingContext ctx, HttpMethod method, String path, Role needed) {
     Role role = ctx.get(Authentication.ROLE);
     if (role == null) {
       // authentication always leaves a role or answers: without one, nobody is let through
@@ -89,8 +90,9 @@ final class ApiRoutes {
       return;
     }
     if (!role.allows(needed)) {
-      ApiErrors.send(ctx, ErrorCode.FORBIDDEN, "token '" + JobsApi.caller(ctx) + "' has role " + role.label() + "; " + method + " /api/v1" + path
-          + " needs " + needed.label());
+      String where = path.startsWith("/metrics") ? path : "/api/v1" + path;
+      ApiErrors.send(ctx, ErrorCode.FORBIDDEN, "token '" + JobsApi.caller(ctx) + "' has role " + role.label() + "; " + method + " " + where
+          + " needs " + needed.label() + (needed == Role.METRICS ? " or admin" : ""));
       return;
     }
     ctx.next();

@@ -183,7 +183,7 @@ final class JobsApi {
   }
 
   private JsonObject published(TransitionResult r) {
-    JobEvents.publish(bus, r.events());
+    JobEvents.publish(bus, r);
     return annotate.apply(r.job().toJson());
   }
 

@@ -41,7 +41,7 @@ final class TokensApi {
       throw RoboGridException.invalidRequest("'name' must be letters, digits, '_', '.', '@' or '-' (64 at most)");
     }
     Role role = body.getValue("role") instanceof String r ? Role.of(r) : null;
-    if (role == null) throw RoboGridException.invalidRequest("'role' must be one of admin, operator, viewer, agent");
+    if (role == null) throw RoboGridException.invalidRequest("'role' must be one of admin, operator, viewer, agent, metrics");
     String token = Tokens.newToken();
     return tokens.create(name, role, token, JobsApi.caller(ctx), clock.instant()).compose(created -> created
         ? Future.succeededFuture(new JsonObject().put("name", name).put("role", role.label()).put("token", token))

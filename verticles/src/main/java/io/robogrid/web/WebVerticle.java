@@ -47,6 +47,7 @@ public final class WebVerticle extends VerticleBase {
   private Pool pool;
   private HttpServer server;
   private Supplier<JsonObject> databaseStatus;
+  private io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metrics;
   private ApiRoutes routes;
 
   /**
@@ -93,9 +94,13 @@ public final class WebVerticle extends VerticleBase {
       if (databaseStatus != null) h.put("database", databaseStatus.get());
       ctx.response().setStatusCode(ar.succeeded() ? 200 : 503).putHeader("content-type", "application/json").end(h.encode());
     }));
-    Router apiRouter = Router.router(vertx);
     io.robogrid.store.TokenStore tokenStore = new io.robogrid.store.TokenStore(pool);
     Authentication auth = new Authentication(tokenStore);
+    if (metrics != null) {
+      // outside the API (Prometheus' usual path), behind a token all the same: role metrics, or admin
+      router.get("/metrics").handler(auth::handle).handler(ctx -> ApiRoutes.authorize(ctx, HttpMethod.GET, "/metrics", Role.METRICS)).handler(metrics);
+    }
+    Router apiRouter = Router.router(vertx);
     ApiRoutes api = new ApiRoutes(apiRouter, auth::handle); // every API route below needs a token, and declares its role
     routes = api;
     jobs.mount(api);
@@ -152,6 +157,12 @@ public final class WebVerticle extends VerticleBase {
             return null;
           }, false));
     }).otherwiseEmpty();
+  }
+
+  /** Serves {@code GET /metrics} with {@code scrape}, to tokens with role {@code metrics} or {@code admin}. */
+  public WebVerticle withMetrics(io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> scrape) {
+    this.metrics = scrape;
+    return this;
   }
 
   /** What {@code /health} says of the node's embedded database beside whether it answers (its supervisor's view). */
