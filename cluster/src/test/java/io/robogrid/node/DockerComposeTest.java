@@ -31,7 +31,7 @@ class DockerComposeTest {
   void theComposeGridIsAHubTwoRunnersAndPostgresWithConsistentSettings() throws Exception {
     Map<String, Object> compose = new Yaml().load(Files.readString(REPO.resolve("docker/compose.yaml")));
     Map<String, Object> services = map(compose.get("services"));
-    assertEquals(new TreeSet<>(List.of("postgres", "hub", "runner-1", "runner-2")), new TreeSet<>(services.keySet()));
+    assertEquals(new TreeSet<>(List.of("postgres", "hub", "runner-1", "runner-2", "prometheus", "grafana")), new TreeSet<>(services.keySet()));
     String pgAddress = address(services, "postgres");
     Map<String, Object> pgEnv = map(map(services.get("postgres")).get("environment"));
 
@@ -60,6 +60,10 @@ class DockerComposeTest {
         assertEquals("postgresql://" + pgEnv.get("POSTGRES_USER") + ":" + pgEnv.get("POSTGRES_PASSWORD") + "@" + pgAddress + ":5432/"
             + pgEnv.get("POSTGRES_DB"), url, name);
       }
+      io.robogrid.metrics.MetricsOptions metrics = io.robogrid.metrics.MetricsOptions.fromJson(config.section("metrics"));
+      assertTrue(metrics.enabled(), name);
+      assertEquals(9100, metrics.port(), name + " serves /metrics open on 9100, where Prometheus scrapes");
+      assertEquals(address, metrics.host(), name + " serves /metrics on its own address");
       if (config.has("web")) {
         int port = config.section("http").getInteger("port");
         assertEquals(List.of(port + ":" + port), service.get("ports"), name + " publishes the API port");
@@ -70,6 +74,48 @@ class DockerComposeTest {
       String members = String.valueOf(map(map(services.get(name)).get("environment")).get("ROBOGRID_CLUSTER_MEMBERS"));
       assertEquals(String.join(",", nodeAddresses.stream().map(a -> a + ":5701").toList()), members, name);
     }
+  }
+
+  /** Prometheus scrapes each node's metrics port, Grafana reads that Prometheus and provisions the grid's dashboard. */
+  @Test
+  void prometheusScrapesEveryNodeAndGrafanaShowsTheDashboard() throws Exception {
+    Map<String, Object> services = map(new Yaml().<Map<String, Object>>load(Files.readString(REPO.resolve("docker/compose.yaml"))).get("services"));
+    Map<String, Object> prometheus = map(services.get("prometheus"));
+    String configFile = ((List<?>) prometheus.get("command")).stream().map(String::valueOf).filter(c -> c.startsWith("--config.file="))
+        .findFirst().orElseThrow().substring("--config.file=".length());
+    assertTrue(((List<?>) prometheus.get("volumes")).contains("./prometheus/prometheus.yml:" + configFile + ":ro"), prometheus.toString());
+    Map<String, Object> scrape = map(new Yaml().<Map<String, Object>>load(Files.readString(REPO.resolve("docker/prometheus/prometheus.yml"))));
+    List<String> targets = new ArrayList<>();
+    for (Object job : (List<?>) scrape.get("scrape_configs")) {
+      assertEquals("/metrics", map(job).get("metrics_path"));
+      for (Object sc : (List<?>) map(job).get("static_configs")) ((List<?>) map(sc).get("targets")).forEach(t -> targets.add(String.valueOf(t)));
+    }
+    List<String> expected = new ArrayList<>();
+    for (String name : List.of("hub", "runner-1", "runner-2")) {
+      Map<String, String> env = new HashMap<>();
+      map(map(services.get(name)).get("environment")).forEach((k, v) -> env.put(k, String.valueOf(v)));
+      io.robogrid.metrics.MetricsOptions m = io.robogrid.metrics.MetricsOptions.fromJson(NodeConfig.load(REPO.resolve("conf"), env).section("metrics"));
+      expected.add(m.host() + ":" + m.port());
+    }
+    assertEquals(expected, targets, "Prometheus scrapes every node, where it serves /metrics");
+
+    Map<String, Object> grafana = map(services.get("grafana"));
+    Map<String, String> mounts = new HashMap<>();
+    for (Object v : (List<?>) grafana.get("volumes")) {
+      String[] parts = String.valueOf(v).split(":");
+      mounts.put(parts[1], parts[0]);
+      assertTrue(Files.isDirectory(REPO.resolve("docker").resolve(parts[0]).normalize()), v + ": no such directory in docker/");
+    }
+    Map<String, Object> source = map(((List<?>) map(new Yaml().load(Files.readString(REPO.resolve("docker/grafana/provisioning/datasources/prometheus.yaml"))))
+        .get("datasources")).get(0));
+    assertEquals("http://" + address(services, "prometheus") + ":9090", source.get("url"));
+    Map<String, Object> provider = map(((List<?>) map(new Yaml().load(Files.readString(REPO.resolve("docker/grafana/provisioning/dashboards/robogrid.yaml"))))
+        .get("providers")).get(0));
+    String dashboards = String.valueOf(map(provider.get("options")).get("path"));
+    assertEquals("./grafana/dashboards", mounts.get(dashboards), "the dashboards Grafana loads are docker/grafana/dashboards");
+    assertEquals("./grafana/provisioning", mounts.get("/etc/grafana/provisioning"));
+    io.vertx.core.json.JsonObject board = new io.vertx.core.json.JsonObject(Files.readString(REPO.resolve("docker/grafana/dashboards/robogrid-grid.json")));
+    assertTrue(board.getJsonArray("panels").size() > 0);
   }
 
   @Test
