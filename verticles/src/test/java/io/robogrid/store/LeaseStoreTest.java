@@ -210,7 +210,7 @@ class LeaseStoreTest {
         .execute(io.vertx.sqlclient.Tuple.of(rejected.id, JobRecord.odt(clock.instant()))));
 
     JsonObject depth = Await.result(store.grid().queueDepth());
-    assertEquals(new JsonObject().put("PENDING", 1L).put("QUEUED", 3L).put("CLAIMED", 0L).put("RUNNING", 1L).put("RETRY_WAIT", 0L).put("WAITING_APPROVAL", 0L),
+    assertEquals(new JsonObject().put("PENDING", 1L).put("QUEUED", 3L).put("CLAIMED", 0L).put("RUNNING", 1L).put("RETRY_WAIT", 0L).put("WAITING_APPROVAL", 0L).put("PAUSED", 0L),
         depth.getJsonObject("byState"));
     assertEquals(new JsonObject().put("agent:crm", 2L).put(DESK, 1L).put("http", 2L), depth.getJsonObject("queuedByCapability"));
   }
