@@ -42,6 +42,8 @@ public final class NodeConfig {
       Map.entry("ROBOGRID_CLUSTER_SERVICE_DNS", (c, v) -> section(c, "cluster").put("serviceDns", v)),
       Map.entry("ROBOGRID_HEALTH_PORT", (c, v) -> section(c, "health").put("port", integer("ROBOGRID_HEALTH_PORT", v))),
       Map.entry("ROBOGRID_CAPABILITIES", (c, v) -> section(c, "runner").put("capabilities", list(v))),
+      // with Kubernetes' terminationGracePeriodSeconds above it, running jobs finish or are handed back before SIGKILL
+      Map.entry("ROBOGRID_SHUTDOWN_GRACE", (c, v) -> section(c, "runner").put("shutdownGrace", v)),
       Map.entry("ROBOGRID_RUNNER_SLOTS", (c, v) -> section(c, "runner").put("slots", integer("ROBOGRID_RUNNER_SLOTS", v))),
       // desk1=:99,desk2=:100 → runner.desktops; each desktop is offered as desktop:<name>
       Map.entry("ROBOGRID_DESKTOPS", (c, v) -> section(c, "runner").put("desktops", DesktopOptions.parseList(v))),
