@@ -53,6 +53,8 @@ final class ClusterSetup {
     join.getAutoDetectionConfig().setEnabled(false);
     if (cluster.discovery() == ClusterOptions.Discovery.KUBERNETES) {
       join.getTcpIpConfig().setEnabled(false);
+      // bind the pod's address only, the one the service resolves to (Hazelcast binds 0.0.0.0 by default)
+      config.setProperty("hazelcast.socket.bind.any", "false");
       join.getKubernetesConfig().setEnabled(true)
           .setProperty("service-dns", cluster.serviceDns())
           .setProperty("service-port", Integer.toString(port));

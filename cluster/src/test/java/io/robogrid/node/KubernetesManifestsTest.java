@@ -92,6 +92,7 @@ class KubernetesManifestsTest {
       assertFalse(join.getAutoDetectionConfig().isEnabled(), name + ": auto-detection off");
       assertEquals(List.of(podIp), List.copyOf(hz.getNetworkConfig().getInterfaces().getInterfaces()), name + ": Hazelcast binds the pod's address");
       assertEquals(podIp, hz.getProperty("hazelcast.local.localAddress"), name);
+      assertEquals("false", hz.getProperty("hazelcast.socket.bind.any"), name + ": the pod's address only");
       assertEquals(podIp, ClusterSetup.vertxOptions(config.cluster()).getEventBusOptions().getHost(), name + ": the event bus too, or members cannot answer");
       assertEquals("robogrid", hz.getClusterName());
       assertEquals("0.0.0.0", config.section("http").getString("host"), name + ": probes come from outside the pod");

@@ -65,6 +65,11 @@ public final class NodeProcess implements AutoCloseable {
     return this;
   }
 
+  /** The value a variable will have at the next start. */
+  public String envValue(String name) {
+    return env.get(name);
+  }
+
   /** Adds an option to the node's JVM command line for the next start (a system property, say). */
   public NodeProcess jvmOption(String option) {
     jvmOptions.add(option);
