@@ -68,6 +68,8 @@ class KubernetesDiscoveryGridTest {
       Api api = new Api(hub.url());
       JsonObject grid = awaitNodes(api, 2);
       assertEquals(Set.of("hub-0", "runner-0"), ids(grid.getJsonArray("nodes")), grid.encodePrettily());
+      // found at start, not by a split-brain merge afterwards
+      assertTrue(runner.logText().matches("(?s).*node runner-0 joined cluster '" + cluster + "' as member \\S+ \\(\\d+ ms, 2 members\\).*"), runner.logText());
       // nobody was told of the other: TCP-IP, multicast and auto-detection are off (KubernetesManifestsTest), no members listed
       assertEquals(null, runner.envValue("ROBOGRID_CLUSTER_MEMBERS"));
       assertEquals("kubernetes", runner.envValue("ROBOGRID_CLUSTER_DISCOVERY"));

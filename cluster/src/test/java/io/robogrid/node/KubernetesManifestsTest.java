@@ -71,6 +71,7 @@ class KubernetesManifestsTest {
       assertTrue(podLabels.entrySet().containsAll(map(at(headless, "spec", "selector")).entrySet()), name + ": not listed by the headless Service");
       assertEquals(podLabels, at(workload, "spec", "selector", "matchLabels"), name);
       Map<String, Object> container = container(workload);
+      assertEquals(false, podSpec(workload).get("automountServiceAccountToken"), name + ": DNS discovery needs no API token");
       Map<String, String> env = k8s.environment(container);
       for (String k : env.keySet()) {
         assertTrue(NodeConfig.environmentVariables().contains(k) || scripts.contains(k), name + ": a node does not read " + k);
@@ -93,6 +94,7 @@ class KubernetesManifestsTest {
       assertEquals(List.of(podIp), List.copyOf(hz.getNetworkConfig().getInterfaces().getInterfaces()), name + ": Hazelcast binds the pod's address");
       assertEquals(podIp, hz.getProperty("hazelcast.local.localAddress"), name);
       assertEquals("false", hz.getProperty("hazelcast.socket.bind.any"), name + ": the pod's address only");
+      assertEquals("1", hz.getProperty("hazelcast.wait.seconds.before.join"), name + ": time for a discovered member's connection");
       assertEquals(podIp, ClusterSetup.vertxOptions(config.cluster()).getEventBusOptions().getHost(), name + ": the event bus too, or members cannot answer");
       assertEquals("robogrid", hz.getClusterName());
       assertEquals("0.0.0.0", config.section("http").getString("host"), name + ": probes come from outside the pod");
