@@ -51,6 +51,7 @@ public final class Node {
   private String runnerDeployment;
   private WebVerticle web;
   private RobotsVerticle robotsVerticle;
+  private io.robogrid.health.HealthServer health;
   private volatile boolean stopped;
 
   public Node(NodeConfig config) {
@@ -67,8 +68,9 @@ public final class Node {
     RunnerOptions runner = RunnerOptions.fromJson(id, NodeConfig.VERSION, config.section("runner")); // refuse bad capabilities early too
     DatabaseOptions db = config.needsDatabase() ? database() : null;
 
-    HazelcastClusterManager cluster = ClusterSetup.clusterManager(config.confDir(), config.section("cluster"));
-    vertx = await(Vertx.builder().with(ClusterSetup.vertxOptions(config.section("cluster"))).withClusterManager(cluster).buildClustered());
+    ClusterOptions clusterOptions = config.cluster();
+    HazelcastClusterManager cluster = ClusterSetup.clusterManager(config.confDir(), clusterOptions);
+    vertx = await(Vertx.builder().with(ClusterSetup.vertxOptions(clusterOptions)).withClusterManager(cluster).buildClustered());
     Instant joinedAt = clock.instant();
     log.info("node {} joined cluster '{}' as member {} ({} ms, {} members)", id, config.section("cluster").getString("name", "robogrid"),
         cluster.getNodeId(), ms(t0), cluster.getNodes().size());
@@ -108,8 +110,29 @@ public final class Node {
       if (embedded != null) web.withDatabaseStatus(embedded::status);
       deploy(web);
     }
+    if (config.healthPort() >= 0) {
+      // last, so that a probe says UP only once every role is deployed; not in deployments: it answers until the end
+      health = new io.robogrid.health.HealthServer(config.section("http").getString("host", "127.0.0.1"), config.healthPort(), () -> health(cluster));
+      await(vertx.deployVerticle(health));
+    }
     log.info("node {} up in {} ms: roles {}, {} robots{}", id, ms(t0), config.roles(), robots.all().size(),
         web == null ? "" : ", API on port " + web.actualPort());
+  }
+
+  /**
+   * What the health port says: UP once started, STOPPING while jobs are handed back (still 200: a liveness probe must
+   * not cut the hand-back short), DOWN (503) when this node's Hazelcast member no longer runs.
+   */
+  private JsonObject health(HazelcastClusterManager cluster) {
+    boolean member = cluster.getHazelcastInstance().getLifecycleService().isRunning();
+    String status = !member ? "DOWN" : stopped ? "STOPPING" : "UP";
+    return new JsonObject().put("status", status).put("node", config.nodeId()).put("roles", new JsonArray(config.roles()))
+        .put("version", NodeConfig.VERSION).put("members", member ? cluster.getNodes().size() : 0);
+  }
+
+  /** The health server's port, or -1 when there is none. */
+  public int healthPort() {
+    return health == null ? -1 : health.actualPort();
   }
 
   /**
