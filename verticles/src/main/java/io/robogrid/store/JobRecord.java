@@ -121,6 +121,17 @@ public final class JobRecord {
     return i == null ? null : i.atOffset(ZoneOffset.UTC);
   }
 
+  /** The ids of the steps carried over a pause, in the workflow's order (jsonb keeps its keys in an order of its own). */
+  public JsonArray carriedSteps() {
+    JsonArray out = new JsonArray();
+    if (carried == null) return out;
+    for (Object o : workflow.getJsonArray("steps", new JsonArray())) {
+      String id = o instanceof JsonObject s ? s.getString("id") : null;
+      if (id != null && carried.containsKey(id)) out.add(id);
+    }
+    return out;
+  }
+
   /** The job as the API shows it (without steps, which {@link JobStore#find} adds). */
   public JsonObject toJson() {
     JsonObject j = new JsonObject()
@@ -145,7 +156,7 @@ public final class JobRecord {
     if (review != null) j.put("review", review);
     if (approval != null) j.put("approval", approval);
     if (pause != null && !state.isTerminal()) j.put("pause", pause);
-    if (carried != null && !carried.isEmpty()) j.put("carriedSteps", new JsonArray(new java.util.ArrayList<>(carried.fieldNames())));
+    if (carried != null && !carried.isEmpty()) j.put("carriedSteps", carriedSteps());
     if (rerunOf != null) j.put("rerunOf", rerunOf.toString());
     return j;
   }
