@@ -55,11 +55,14 @@ export function clusterView(root, ctx) {
 
     const byState = Object.entries(c.queue.byState || {});
     const byCap = Object.entries(c.queue.queuedByCapability || {});
+    // counts stop at a limit (c.queue.capped): past it the figure is "at least"
+    const capped = c.queue.capped || { byState: [], queuedByCapability: [] };
+    const atLeast = (n, list, key) => list.includes(key) ? `${n}+` : `${n}`;
     queue.replaceChildren(
       el('div', { class: 'chips' }, byState.map(([state, n]) => el('span', { class: 'chip', testid: 'queue-state', dataset: { state } },
-        badge(state), ` ${n}`))),
+        badge(state), ` ${atLeast(n, capped.byState, state)}`))),
       el('h4', null, 'Queued by capability'),
-      byCap.length ? el('div', { class: 'chips' }, byCap.map(([cap, n]) => el('span', { class: 'chip' }, `${cap || '(none)'}: ${n}`)))
+      byCap.length ? el('div', { class: 'chips' }, byCap.map(([cap, n]) => el('span', { class: 'chip' }, `${cap || '(none)'}: ${atLeast(n, capped.queuedByCapability, cap)}`)))
         : el('p', { class: 'muted' }, 'Nothing queued.'));
 
     agents.replaceChildren(...(c.agents || []).map(a => el('tr', { testid: 'agent-row' },

@@ -35,7 +35,7 @@ function append(node, children) {
   }
 }
 
-export const JOB_STATES = ['WAITING_APPROVAL', 'PENDING', 'QUEUED', 'CLAIMED', 'RUNNING', 'RETRY_WAIT',
+export const JOB_STATES = ['WAITING_APPROVAL', 'PENDING', 'QUEUED', 'CLAIMED', 'RUNNING', 'RETRY_WAIT', 'PAUSED',
   'SUCCEEDED', 'FAILED', 'CANCELLED', 'REJECTED'];
 export const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'REJECTED']);
 

@@ -91,6 +91,7 @@ export function jobView(root, ctx, id) {
         el('h2', null, 'Job ', el('span', { class: 'mono' }, shortId(job.id))),
         el('span', { testid: 'job-state' }, badge(job.state)),
         job.cancelRequested ? el('span', { class: 'muted' }, 'cancel requested') : null,
+        job.pause && job.state === 'RUNNING' ? el('span', { class: 'muted', testid: 'pause-requested' }, 'pausing at the next step boundary') : null,
         el('span', { class: 'mono muted small', title: 'job id' }, job.id)),
       facts([
         ['Robot', job.robot || '(inline)'],
@@ -107,6 +108,7 @@ export function jobView(root, ctx, id) {
       ]),
       job.error ? errorBox(job.error, 'job-error') : null,
       approvalBox(job),
+      pauseBox(job),
       job.review ? el('div', { class: 'note warn' },
         `Flagged for review (${job.review.reason || 'review'}): ${job.review.message || ''}`,
         job.review.reviewedAt ? ` — reviewed ${time(job.review.reviewedAt)}${job.review.note ? `: ${job.review.note}` : ''}` : '') : null);
@@ -124,11 +126,18 @@ export function jobView(root, ctx, id) {
       `${a.decision[0].toUpperCase()}${a.decision.slice(1)} by ${a.by || '?'} at ${time(a.at)}`, words ? `: “${words}”` : '');
   }
 
+  function pauseBox(j) {
+    if (j.state !== 'PAUSED') return null;
+    const p = j.pause || {};
+    const kept = j.carriedSteps && j.carriedSteps.length ? ` Done before the pause, not run again: ${j.carriedSteps.join(', ')}.` : '';
+    return el('div', { class: 'note info', testid: 'paused' }, `Paused by ${p.by || '?'}${p.pausedAt ? ` at ${time(p.pausedAt)}` : ''}.`, kept);
+  }
+
   let actionsSig = null;
   function renderActions() {
     renderProgress();
     // rebuilt only when they change, so that a refresh does not take the focus from the comment box
-    const sig = `${job.state}|${job.cancelRequested}`;
+    const sig = `${job.state}|${job.cancelRequested}|${!!job.pause}`;
     if (sig === actionsSig) return;
     actionsSig = sig;
     const waiting = job.state === 'WAITING_APPROVAL';
@@ -137,6 +146,11 @@ export function jobView(root, ctx, id) {
       buttons.push(decision,
         el('button', { testid: 'approve', class: 'ok', onclick: e => act(e, 'approve', decision.value.trim() ? { comment: decision.value.trim() } : {}) }, 'Approve'),
         el('button', { testid: 'reject', class: 'danger', onclick: e => reject(e) }, 'Reject'));
+    }
+    if (job.state === 'PAUSED' || job.pause) {
+      buttons.push(el('button', { testid: 'resume', class: 'ok', onclick: e => act(e, 'resume') }, job.state === 'PAUSED' ? 'Resume' : 'Keep running'));
+    } else if (!TERMINAL.has(job.state) && !waiting && !job.cancelRequested) {
+      buttons.push(el('button', { testid: 'pause', class: 'secondary', onclick: e => act(e, 'pause') }, 'Pause'));
     }
     if (!TERMINAL.has(job.state)) {
       buttons.push(el('button', { testid: 'cancel', class: 'danger secondary', disabled: !!job.cancelRequested,

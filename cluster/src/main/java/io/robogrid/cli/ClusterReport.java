@@ -62,15 +62,21 @@ final class ClusterReport {
     JsonObject queue = grid.getJsonObject("queue", new JsonObject());
     out.println();
     Table depth = new Table("STATE", "JOBS");
-    queue.getJsonObject("byState", new JsonObject()).forEach(e -> depth.row(e.getKey(), e.getValue()));
+    // counts stop at a limit: past it the figure is "at least" (queue.capped)
+    JsonObject capped = queue.getJsonObject("capped", new JsonObject());
+    queue.getJsonObject("byState", new JsonObject()).forEach(e -> depth.row(e.getKey(), atLeast(e, capped.getJsonArray("byState"))));
     depth.print(out);
     JsonObject byCap = queue.getJsonObject("queuedByCapability", new JsonObject());
     if (!byCap.isEmpty()) {
       out.println();
       Table caps = new Table("QUEUED NEEDING", "JOBS");
-      byCap.forEach(e -> caps.row(e.getKey(), e.getValue()));
+      byCap.forEach(e -> caps.row(e.getKey(), atLeast(e, capped.getJsonArray("queuedByCapability"))));
       caps.print(out);
     }
+  }
+
+  private static String atLeast(java.util.Map.Entry<String, Object> count, JsonArray cappedKeys) {
+    return count.getValue() + (cappedKeys != null && cappedKeys.contains(count.getKey()) ? "+" : "");
   }
 
   /** {@code http}, {@code browser(1/4)}: limited capabilities with their free/total slots. */

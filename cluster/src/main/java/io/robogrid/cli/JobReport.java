@@ -52,6 +52,7 @@ final class JobReport {
   private static Table outcome(Table t, JsonObject job) {
     String state = job.getString("state");
     if (job.getBoolean("cancelRequested", false)) state += " (cancel requested)";
+    else if ("RUNNING".equals(state) && job.getJsonObject("pause") != null) state += " (pause requested)";
     t.row("state", state).row("attempt", job.getValue("attempt") + " of " + job.getValue("maxAttempts")).row("duration", duration(job));
     JsonObject error = job.getJsonObject("error");
     if (error != null) {

@@ -73,7 +73,8 @@ final class JobWatch {
   /** {@code <jobId> <STATE>}: the one line a script reads to learn the id. */
   static String headline(JsonObject job) {
     String line = job.getString("id") + " " + job.getString("state");
-    return job.getBoolean("cancelRequested", false) ? line + " (cancel requested)" : line;
+    if (job.getBoolean("cancelRequested", false)) return line + " (cancel requested)";
+    return "RUNNING".equals(job.getString("state")) && job.getJsonObject("pause") != null ? line + " (pause requested)" : line;
   }
 
   private static JobState state(JsonObject job) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Submit, follow and manage RoboGrid jobs, or start a node.",
     subcommands = {RunNowCommand.class, StatusCommand.class, RerunCommand.class, CancelCommand.class,
         ListRobotsCommand.class, ScheduleCommand.class, ReloadCommand.class, DecideCommand.Approve.class, DecideCommand.Reject.class,
+        PauseCommand.Pause.class, PauseCommand.Resume.class,
         TokenCommand.class, NodeCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

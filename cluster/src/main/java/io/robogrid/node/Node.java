@@ -56,6 +56,7 @@ public final class Node {
   private String runnerDeployment;
   private WebVerticle web;
   private RobotsVerticle robotsVerticle;
+  private io.robogrid.health.HealthServer health;
   private volatile boolean stopped;
 
   public Node(NodeConfig config) {
@@ -73,8 +74,9 @@ public final class Node {
     DatabaseOptions db = config.needsDatabase() ? database() : null;
 
     MetricsOptions metrics = MetricsOptions.fromJson(config.section("metrics"));
-    HazelcastClusterManager cluster = ClusterSetup.clusterManager(config.confDir(), config.section("cluster"));
-    io.vertx.core.VertxOptions vertxOptions = ClusterSetup.vertxOptions(config.section("cluster"));
+    ClusterOptions clusterOptions = config.cluster();
+    HazelcastClusterManager cluster = ClusterSetup.clusterManager(config.confDir(), clusterOptions);
+    io.vertx.core.VertxOptions vertxOptions = ClusterSetup.vertxOptions(clusterOptions);
     io.vertx.core.VertxBuilder builder = Vertx.builder();
     PrometheusMeterRegistry registry = null;
     if (metrics.enabled()) { // off, Vert.x has no metrics SPI at all: what a comparison of the cost needs
@@ -124,8 +126,29 @@ public final class Node {
       if (metrics.onWebPort()) web.withMetrics(GridMetrics.scrape(registry));
       deploy(web);
     }
+    if (config.healthPort() >= 0) {
+      // last, so that a probe says UP only once every role is deployed; not in deployments: it answers until the end
+      health = new io.robogrid.health.HealthServer(config.section("http").getString("host", "127.0.0.1"), config.healthPort(), () -> health(cluster));
+      await(vertx.deployVerticle(health));
+    }
     log.info("node {} up in {} ms: roles {}, {} robots{}", id, ms(t0), config.roles(), robots.all().size(),
         web == null ? "" : ", API on port " + web.actualPort());
+  }
+
+  /**
+   * What the health port says: UP once started, STOPPING while jobs are handed back (still 200: a liveness probe must
+   * not cut the hand-back short), DOWN (503) when this node's Hazelcast member no longer runs.
+   */
+  private JsonObject health(HazelcastClusterManager cluster) {
+    boolean member = cluster.getHazelcastInstance().getLifecycleService().isRunning();
+    String status = !member ? "DOWN" : stopped ? "STOPPING" : "UP";
+    return new JsonObject().put("status", status).put("node", config.nodeId()).put("roles", new JsonArray(config.roles()))
+        .put("version", NodeConfig.VERSION).put("members", member ? cluster.getNodes().size() : 0);
+  }
+
+  /** The health server's port, or -1 when there is none. */
+  public int healthPort() {
+    return health == null ? -1 : health.actualPort();
   }
 
   /**

@@ -38,7 +38,12 @@ public final class NodeConfig {
       Map.entry("ROBOGRID_CLUSTER_HOST", (c, v) -> section(c, "cluster").put("host", v)),
       Map.entry("ROBOGRID_CLUSTER_PORT", (c, v) -> section(c, "cluster").put("port", integer("ROBOGRID_CLUSTER_PORT", v))),
       Map.entry("ROBOGRID_CLUSTER_MEMBERS", (c, v) -> section(c, "cluster").put("members", list(v))),
+      Map.entry("ROBOGRID_CLUSTER_DISCOVERY", (c, v) -> section(c, "cluster").put("discovery", v)),
+      Map.entry("ROBOGRID_CLUSTER_SERVICE_DNS", (c, v) -> section(c, "cluster").put("serviceDns", v)),
+      Map.entry("ROBOGRID_HEALTH_PORT", (c, v) -> section(c, "health").put("port", integer("ROBOGRID_HEALTH_PORT", v))),
       Map.entry("ROBOGRID_CAPABILITIES", (c, v) -> section(c, "runner").put("capabilities", list(v))),
+      // with Kubernetes' terminationGracePeriodSeconds above it, running jobs finish or are handed back before SIGKILL
+      Map.entry("ROBOGRID_SHUTDOWN_GRACE", (c, v) -> section(c, "runner").put("shutdownGrace", v)),
       Map.entry("ROBOGRID_RUNNER_SLOTS", (c, v) -> section(c, "runner").put("slots", integer("ROBOGRID_RUNNER_SLOTS", v))),
       // desk1=:99,desk2=:100 → runner.desktops; each desktop is offered as desktop:<name>
       Map.entry("ROBOGRID_DESKTOPS", (c, v) -> section(c, "runner").put("desktops", DesktopOptions.parseList(v))),
@@ -102,6 +107,24 @@ public final class NodeConfig {
     if (roles().isEmpty()) throw new IllegalArgumentException("node.roles: a node needs at least one role");
     String format = section("log").getString("format", "text");
     if (!format.equals("text") && !format.equals("json")) throw new IllegalArgumentException("log.format: must be text or json, not '" + format + "'");
+    cluster(); // throws on a bad discovery, a missing service name, a port range
+    healthPort();
+  }
+
+  /** How this node joins the grid: the {@code cluster} section, checked. */
+  ClusterOptions cluster() {
+    return ClusterOptions.fromJson(section("cluster"));
+  }
+
+  /**
+   * The port of the node's own health server ({@code health.port}, {@code ROBOGRID_HEALTH_PORT}), or -1 for none:
+   * a probe for nodes without the web role, and one that does not ask the database.
+   */
+  public int healthPort() {
+    Integer port = section("health").getInteger("port");
+    if (port == null) return -1;
+    if (port < 0 || port > 65535) throw new IllegalArgumentException("health.port (ROBOGRID_HEALTH_PORT): " + port + " is not a port");
+    return port;
   }
 
   public JsonObject section(String name) {

@@ -158,11 +158,23 @@ class CliRoundTripTest {
     Result slow = cli("run-now", "slow");
     String slowId = slow.out().trim().split(" ")[0];
     new Api(node.url()).awaitState(slowId, Duration.ofSeconds(20), "RUNNING");
+    Result pausing = cli("pause", slowId);
+    assertEquals(0, pausing.exit(), pausing.err());
+    assertEquals(slowId + " RUNNING (pause requested)", pausing.out().trim(), "its 30 s step finishes before it stops");
     Result cancel = cli("cancel", slowId);
     assertEquals(0, cancel.exit(), cancel.err());
     new Api(node.url()).awaitState(slowId, Duration.ofSeconds(20), "CANCELLED");
     Result waitCancelled = cli("rerun", slowId, "--wait", "--timeout", "1s");
     assertEquals(4, waitCancelled.exit(), "a wait that runs out exits 4: " + waitCancelled.out());
+
+    Result resumeCancelled = cli("resume", slowId);
+    assertEquals(2, resumeCancelled.exit());
+    assertTrue(resumeCancelled.err().contains("error JOB_FINISHED"), resumeCancelled.err());
+    String later = new Api(node.url()).post("/api/v1/jobs", new JsonObject().put("robot", "slow").put("delay", "1h")).getString("id");
+    Result held = cli("pause", later);
+    assertEquals(later + " PAUSED", held.out().trim(), held.err());
+    Result resumed = cli("resume", later);
+    assertEquals(later + " PENDING", resumed.out().trim(), "due in an hour still: " + resumed.err());
 
     Result unknown = cli("run-now", "nobody");
     assertEquals(2, unknown.exit());

@@ -28,6 +28,7 @@ public final class NodeProcess implements AutoCloseable {
   public final Path home;
   public final int httpPort;
   private final Map<String, String> env = new HashMap<>();
+  private final List<String> jvmOptions = new ArrayList<>();
   private Process process;
   private int starts;
 
@@ -61,6 +62,17 @@ public final class NodeProcess implements AutoCloseable {
   public NodeProcess env(String name, String value) {
     if (value == null) env.remove(name);
     else env.put(name, value);
+    return this;
+  }
+
+  /** The value a variable will have at the next start. */
+  public String envValue(String name) {
+    return env.get(name);
+  }
+
+  /** Adds an option to the node's JVM command line for the next start (a system property, say). */
+  public NodeProcess jvmOption(String option) {
+    jvmOptions.add(option);
     return this;
   }
 
@@ -123,8 +135,9 @@ public final class NodeProcess implements AutoCloseable {
    */
   public NodeProcess start() throws Exception {
     starts++;
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), NodeMain.class.getName()));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NodeMain.class.getName()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile());
     pb.environment().putAll(env);
     process = pb.start();

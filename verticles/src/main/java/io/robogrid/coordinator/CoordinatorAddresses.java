@@ -19,7 +19,7 @@ public final class CoordinatorAddresses {
    * step, node}} → {@code {sealed}}, only for a live attempt; each use is audited as a use by that step.
    */
   public static final String SEALED_SECRET = "robogrid.coordinator.sealed-secret";
-  /** Request: {@code {"node", "attempts": {jobId: attempt}}}; reply {@code {"alive": [jobId…], "cancel": [jobId…]}}: the attempts still the node's, and those to cancel. */
+  /** Request: {@code {"node", "attempts": {jobId: attempt}}}; reply {@code {"alive": [jobId…], "cancel": [jobId…], "pause": [jobId…]}}: the attempts still the node's, those to cancel and those to pause. */
   public static final String HEARTBEAT = "robogrid.coordinator.heartbeat";
   /** Request: {@code {"node"}} from a runner that just started: whatever that node held before is lost. Reply {@code {"lost": n}}. */
   public static final String RUNNER_STARTED = "robogrid.coordinator.runner-started";

@@ -221,6 +221,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     });
   }
 
+  private static JsonArray asked(Map<UUID, io.robogrid.store.ReportStore.Ask> alive, io.robogrid.store.ReportStore.Ask what) {
+    return new JsonArray(alive.entrySet().stream().filter(e -> e.getValue() == what).map(e -> e.getKey().toString()).toList());
+  }
+
   private void heartbeat(Message<JsonObject> m) {
     String node = m.body().getString("node");
     Map<UUID, Integer> attempts = new HashMap<>();
@@ -228,7 +232,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     store.reports().heartbeat(node, attempts, clock.instant()).onComplete(ar -> {
       if (ar.succeeded()) {
         m.reply(new JsonObject().put("alive", new JsonArray(ar.result().keySet().stream().map(UUID::toString).toList()))
-            .put("cancel", new JsonArray(ar.result().entrySet().stream().filter(Map.Entry::getValue).map(e -> e.getKey().toString()).toList())));
+            .put("cancel", asked(ar.result(), io.robogrid.store.ReportStore.Ask.CANCEL)).put("pause", asked(ar.result(), io.robogrid.store.ReportStore.Ask.PAUSE)));
       }
       else fail(m, ar.cause());
     });

@@ -182,7 +182,8 @@ final class Dispatcher {
   private Future<Boolean> handOver(JobRecord job, String node) {
     if (node == null) return handBack(job, "no runner can take it now").map(false);
     return Future.all(paths(job), secrets(job)).compose(f -> {
-      Assignment a = new Assignment(job.id, job.attempt, job.robot, job.workflow, job.input, f.resultAt(0), f.resultAt(1));
+      Assignment a = new Assignment(job.id, job.attempt, job.robot, job.workflow, job.input, f.resultAt(0), f.resultAt(1),
+          job.carried == null ? new JsonObject() : job.carried);
       awaiting.put(job.id, job);
       awaitingNode.put(job.id, node);
       return vertx.eventBus().request(RunnerAddresses.execute(node), a.toJson(), TO_RUNNER)

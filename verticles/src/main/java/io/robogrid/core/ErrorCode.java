@@ -29,7 +29,9 @@ public enum ErrorCode {
   /** The request's headers are larger than the server reads. */
   HEADERS_TOO_LARGE(431),
   /** An {@code Idempotency-Key} sent again with another request than the one it was first used for. */
-  IDEMPOTENCY_KEY_REUSED(409);
+  IDEMPOTENCY_KEY_REUSED(409),
+  /** The job is not in a state this request applies to (resume of a job that is not paused, pause at an approval gate). */
+  WRONG_STATE(409);
 
   private final int httpStatus;
 

@@ -12,6 +12,8 @@ import java.util.Set;
  * PENDING ──due──▶ QUEUED ──claim──▶ CLAIMED ──runner starts──▶ RUNNING ──▶ SUCCEEDED | FAILED | CANCELLED
  *                    ▲                  │ handed back               │ recoverable failure, lost node
  *                    └──── due ──── RETRY_WAIT ◀────────────────────┘
+ * PENDING | QUEUED | CLAIMED | RETRY_WAIT ──pause──▶ PAUSED;  RUNNING ──pause, at its next step boundary──▶ PAUSED
+ * PAUSED ──resume──▶ QUEUED | PENDING (its runAt, a retry's backoff, still ahead);  PAUSED ──cancel──▶ CANCELLED
  * </pre>
  * Stores apply a move as one guarded {@code UPDATE … WHERE state = from AND attempt = n} after asking {@link #canMoveTo}.
  */
@@ -20,24 +22,31 @@ public enum JobState {
   /** A job of a robot that requires approval: nothing of it runs until a person approves it. */
   WAITING_APPROVAL,
   /** Rejected by a person, or not approved before its approval deadline. */
-  REJECTED;
+  REJECTED,
+  /**
+   * Held by a person: nothing of it runs, nothing times out, it never counts as failed; resumed, it goes on from the
+   * steps that had not succeeded.
+   */
+  PAUSED;
 
   private static final Map<JobState, Set<JobState>> ALLOWED = new EnumMap<>(JobState.class);
 
   static {
-    ALLOWED.put(PENDING, EnumSet.of(QUEUED, CANCELLED));
-    ALLOWED.put(QUEUED, EnumSet.of(CLAIMED, CANCELLED));
+    ALLOWED.put(PENDING, EnumSet.of(QUEUED, CANCELLED, PAUSED));
+    ALLOWED.put(QUEUED, EnumSet.of(CLAIMED, CANCELLED, PAUSED));
     // CLAIMED → QUEUED: the chosen runner refused or the node shut down before starting it
-    ALLOWED.put(CLAIMED, EnumSet.of(RUNNING, QUEUED, RETRY_WAIT, FAILED, CANCELLED));
+    ALLOWED.put(CLAIMED, EnumSet.of(RUNNING, QUEUED, RETRY_WAIT, FAILED, CANCELLED, PAUSED));
     // RUNNING → QUEUED: graceful shutdown handed the attempt back without it failing
-    ALLOWED.put(RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, RETRY_WAIT, QUEUED));
-    ALLOWED.put(RETRY_WAIT, EnumSet.of(QUEUED, CANCELLED));
+    ALLOWED.put(RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, RETRY_WAIT, QUEUED, PAUSED));
+    ALLOWED.put(RETRY_WAIT, EnumSet.of(QUEUED, CANCELLED, PAUSED));
     ALLOWED.put(SUCCEEDED, EnumSet.noneOf(JobState.class));
     ALLOWED.put(FAILED, EnumSet.noneOf(JobState.class));
     ALLOWED.put(CANCELLED, EnumSet.noneOf(JobState.class));
     // approved: queued now, or pending until its runAt
     ALLOWED.put(WAITING_APPROVAL, EnumSet.of(QUEUED, PENDING, REJECTED, CANCELLED));
     ALLOWED.put(REJECTED, EnumSet.noneOf(JobState.class));
+    // resumed: queued now, or pending until its runAt (a retry's backoff keeps running while paused)
+    ALLOWED.put(PAUSED, EnumSet.of(QUEUED, PENDING, CANCELLED));
   }
 
   public boolean canMoveTo(JobState next) {

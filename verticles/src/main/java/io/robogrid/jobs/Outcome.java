@@ -14,7 +14,8 @@ import io.vertx.core.json.JsonObject;
  * @param path the browser action path it resolved (each step with the selector alternative that worked), for the path cache
  */
 public record Outcome(Kind kind, StepFailure error, String step, JsonObject result, JsonObject metrics, JsonArray path) {
-  public enum Kind { SUCCEEDED, FAILED, CANCELLED, HANDED_BACK, LOST }
+  /** PAUSED: a pause stopped the run at a step boundary; {@code result} holds the outputs of the steps that succeeded. */
+  public enum Kind { SUCCEEDED, FAILED, CANCELLED, HANDED_BACK, LOST, PAUSED }
 
   public static Outcome succeeded(JsonObject result) {
     return new Outcome(Kind.SUCCEEDED, null, null, result, null, null);
@@ -30,6 +31,11 @@ public record Outcome(Kind kind, StepFailure error, String step, JsonObject resu
 
   public static Outcome handedBack() {
     return new Outcome(Kind.HANDED_BACK, null, null, null, null, null);
+  }
+
+  /** The run stopped at a step boundary for a pause; {@code done}: the outputs of every step that succeeded, by id. */
+  public static Outcome paused(JsonObject done) {
+    return new Outcome(Kind.PAUSED, null, null, done, null, null);
   }
 
   public static Outcome lost(String why) {

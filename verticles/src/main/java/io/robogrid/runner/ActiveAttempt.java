@@ -53,6 +53,15 @@ final class ActiveAttempt {
     else cancelled = reason;
   }
 
+  /** A pause that came before the run existed: the run starts paused, and ends at once. */
+  boolean paused;
+
+  /** Stops the attempt at its next step boundary (see {@link WorkflowRun#pause()}). */
+  void pause() {
+    if (run != null) run.pause();
+    else paused = true;
+  }
+
   /**
    * The coordinators gave this attempt up (lost, cancelled): stop it without reporting further. Only that attempt:
    * the job may already run here again under a newer one.

@@ -53,6 +53,7 @@ final class Heartbeats {
         .onSuccess(reply -> {
           JsonArray alive = reply.body().getJsonArray("alive", new JsonArray());
           JsonArray cancel = reply.body().getJsonArray("cancel", new JsonArray());
+          JsonArray pause = reply.body().getJsonArray("pause", new JsonArray());
           for (String id : attempts.fieldNames()) {
             ActiveAttempt e = active.get(UUID.fromString(id));
             if (!alive.contains(id)) ActiveAttempt.stopStale(active, UUID.fromString(id), attempts.getInteger(id));
@@ -60,6 +61,7 @@ final class Heartbeats {
               e.confirmedAt = Math.max(e.confirmedAt, sent);
               // repeats a cancel whose direct message may have arrived before the run began
               if (cancel.contains(id)) e.cancel("cancelled by request");
+              else if (pause.contains(id)) e.pause(); // the same for a pause
             }
           }
         })

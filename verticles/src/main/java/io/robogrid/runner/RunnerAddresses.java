@@ -9,7 +9,10 @@ public final class RunnerAddresses {
     return "robogrid.runner." + node + ".execute";
   }
 
-  /** Send: {@code {"jobId", "attempt", "reason"}}: stop that attempt now. */
+  /**
+   * Send: {@code {"jobId", "attempt", "reason"}}: stop that attempt now; with {@code "pause": true}, stop it at its
+   * next step boundary instead (it ends PAUSED with what it has done).
+   */
   public static String cancel(String node) {
     return "robogrid.runner." + node + ".cancel";
   }

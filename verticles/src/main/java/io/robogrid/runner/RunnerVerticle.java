@@ -271,8 +271,9 @@ public final class RunnerVerticle extends VerticleBase {
         .withBrowser(entry.browser).withDesktops(entry.desktops).withSecrets((step, name) -> secret(a, entry, step, name))
         .withSecretFetch((step, name) -> fetchSecret(a, entry, step, name))
         .withRedaction(json -> entry.redactor.isEmpty() ? json : entry.redactor.redact(json))
-        .withVouch(() -> entry.unconfirmedFor(options.selfFenceAfter()));
+        .withVouch(() -> entry.unconfirmedFor(options.selfFenceAfter())).withCarried(a.carried());
     entry.run = run;
+    if (entry.paused) run.pause();
     run.start().onComplete(ar -> {
       Outcome outcome = ar.succeeded() ? ar.result() : Outcome.failed(StepFailure.of(ar.cause()), null);
       JsonObject metrics = run.metrics();
@@ -366,8 +367,10 @@ public final class RunnerVerticle extends VerticleBase {
     UUID id = UUID.fromString(msg.body().getString("jobId"));
     ActiveAttempt entry = active.get(id);
     if (entry != null && entry.attempt == msg.body().getInteger("attempt", entry.attempt)) {
-      log.atInfo().addKeyValue("job", id).log("cancelling attempt {}: {}", entry.attempt, msg.body().getString("reason", "cancelled"));
-      entry.cancel(msg.body().getString("reason", "cancelled by request"));
+      boolean pause = msg.body().getBoolean("pause", false);
+      log.atInfo().addKeyValue("job", id).log("{} attempt {}: {}", pause ? "pausing" : "cancelling", entry.attempt, msg.body().getString("reason", "cancelled"));
+      if (pause) entry.pause();
+      else entry.cancel(msg.body().getString("reason", "cancelled by request"));
     }
   }
 

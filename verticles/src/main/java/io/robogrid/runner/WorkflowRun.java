@@ -71,6 +71,11 @@ public final class WorkflowRun {
   private long jobTimer = -1;
   /** Set once the attempt ends: nothing new starts; the outcome follows once failed pages are kept. */
   private boolean ended;
+  /** A pause was asked: no step starts any more, and the run ends PAUSED once the running ones are done. */
+  private boolean pausing;
+  private boolean started;
+  /** The steps that succeeded before a pause, in an earlier attempt: not run again. */
+  private final java.util.Set<String> carried = new java.util.LinkedHashSet<>();
   /** The step tries whose failed page was kept ({@code step#try}). */
   private final java.util.Set<String> kept = new java.util.HashSet<>();
   /** Each step's parameters as last resolved: which page its failure is kept from. */
@@ -116,6 +121,21 @@ public final class WorkflowRun {
     this.schemes = schemes;
     this.budget = new StepBudget(workflow.maxSteps());
     workflow.steps().forEach(s -> states.put(s.id(), StepState.PENDING));
+  }
+
+  /**
+   * Marks the steps that succeeded before the job was paused as done, with their outputs, so that this attempt starts
+   * from the others. Unknown step ids (the robot changed since) are ignored. Call before {@link #start()}.
+   */
+  public WorkflowRun withCarried(JsonObject done) {
+    if (done == null) return this;
+    for (String id : done.fieldNames()) {
+      if (!states.containsKey(id) || !(done.getValue(id) instanceof JsonObject output)) continue;
+      states.put(id, StepState.SUCCEEDED);
+      outputs.put(id, output);
+      carried.add(id);
+    }
+    return this;
   }
 
   /** Gives the run's browser steps the job's browser. Call before {@link #start()}. */
@@ -170,7 +190,9 @@ public final class WorkflowRun {
       if (stepMillis.containsKey(t.getKey())) s.put("ms", stepMillis.get(t.getKey()));
       steps.put(t.getKey(), s);
     }
-    return new JsonObject().put("stepsExecuted", budget.used()).put("retries", retries).put("steps", steps);
+    JsonObject m = new JsonObject().put("stepsExecuted", budget.used()).put("retries", retries).put("steps", steps);
+    if (!carried.isEmpty()) m.put("carriedSteps", new io.vertx.core.json.JsonArray(new ArrayList<>(carried)));
+    return m;
   }
 
   /** Starts the run; the future completes once with how the attempt ended. Call on the run's event loop. */
@@ -179,8 +201,27 @@ public final class WorkflowRun {
       jobTimer = vertx.setTimer(Math.max(1, jobTimeout.toMillis()), t -> end(Outcome.failed(
           new StepFailure(ErrorClass.JOB_TIMEOUT, "job did not finish within " + jobTimeout.toMillis() + " ms"), null), "job timeout"));
     }
+    started = true;
     startReady();
     return outcome.future();
+  }
+
+  /**
+   * Stops the run at its next step boundary: no step starts any more (a step between two tries counts as running and
+   * finishes its tries); once none runs, the run ends PAUSED with the outputs of every step that succeeded.
+   */
+  public void pause() {
+    if (ended || pausing) return;
+    pausing = true;
+    if (started) endIfPaused();
+  }
+
+  private void endIfPaused() {
+    if (!pausing || ended || states.containsValue(StepState.RUNNING)) return;
+    if (states.values().stream().allMatch(st -> st == StepState.SUCCEEDED)) return; // done: startReady ends it SUCCEEDED
+    JsonObject done = new JsonObject();
+    outputs.forEach(done::put);
+    end(Outcome.paused(done), "paused");
   }
 
   /** Stops the run: it ends CANCELLED. */
@@ -206,6 +247,7 @@ public final class WorkflowRun {
   private void startReady() {
     if (ended) return;
     for (StepSpec s : workflow.steps()) {
+      if (pausing) break;
       if (states.get(s.id()) == StepState.PENDING && s.needs().stream().allMatch(n -> states.get(n) == StepState.SUCCEEDED)) {
         states.put(s.id(), StepState.RUNNING);
         startedAt.put(s.id(), clock.instant());
@@ -216,7 +258,9 @@ public final class WorkflowRun {
       JsonObject result = new JsonObject();
       outputs.forEach(result::put);
       end(Outcome.succeeded(result), null);
+      return;
     }
+    endIfPaused();
   }
 
   private void tryStep(StepSpec spec, int n) {

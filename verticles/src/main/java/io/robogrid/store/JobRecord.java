@@ -45,6 +45,10 @@ public final class JobRecord {
   public JsonObject review;
   /** The approval gate of a job that needs one: deadline, and once decided: decision, by, at, reason. */
   public JsonObject approval;
+  /** A pause asked of a running job (it stops at its next step boundary), or the pause of a PAUSED one: requestedAt, by, pausedAt. */
+  public JsonObject pause;
+  /** The outputs of the steps that succeeded before a pause, by step id: the next attempt does not run them again. */
+  public JsonObject carried;
 
   JobRecord(UUID id, String robot, int priority, int maxAttempts, JsonObject workflow, JsonObject input, JsonObject request,
             List<String> requires, Instant createdAt, UUID rerunOf) {
@@ -77,6 +81,8 @@ public final class JobRecord {
     c.metrics = metrics;
     c.review = review;
     c.approval = approval;
+    c.pause = pause;
+    c.carried = carried;
     return c;
   }
 
@@ -101,6 +107,8 @@ public final class JobRecord {
     j.metrics = (JsonObject) r.getValue("metrics");
     j.review = (JsonObject) r.getValue("review");
     j.approval = (JsonObject) r.getValue("approval");
+    j.pause = (JsonObject) r.getValue("pause");
+    j.carried = (JsonObject) r.getValue("carried");
     return j;
   }
 
@@ -111,6 +119,17 @@ public final class JobRecord {
 
   static OffsetDateTime odt(Instant i) {
     return i == null ? null : i.atOffset(ZoneOffset.UTC);
+  }
+
+  /** The ids of the steps carried over a pause, in the workflow's order (jsonb keeps its keys in an order of its own). */
+  public JsonArray carriedSteps() {
+    JsonArray out = new JsonArray();
+    if (carried == null) return out;
+    for (Object o : workflow.getJsonArray("steps", new JsonArray())) {
+      String id = o instanceof JsonObject s ? s.getString("id") : null;
+      if (id != null && carried.containsKey(id)) out.add(id);
+    }
+    return out;
   }
 
   /** The job as the API shows it (without steps, which {@link JobStore#find} adds). */
@@ -136,6 +155,8 @@ public final class JobRecord {
     if (metrics != null) j.put("metrics", metrics);
     if (review != null) j.put("review", review);
     if (approval != null) j.put("approval", approval);
+    if (pause != null && !state.isTerminal()) j.put("pause", pause);
+    if (carried != null && !carried.isEmpty()) j.put("carriedSteps", carriedSteps());
     if (rerunOf != null) j.put("rerunOf", rerunOf.toString());
     return j;
   }

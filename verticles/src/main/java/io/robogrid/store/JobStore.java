@@ -31,7 +31,7 @@ public final class JobStore {
 
   private static final String COLUMNS = "id, robot, state, priority, attempt, failures, max_attempts, workflow, input, request, requires,"
       + " run_at, created_at, started_at, finished_at, node, heartbeat_at, cancel_requested, error, result, rerun_of,"
-      + " metrics, review, approval, lost_attempts";
+      + " metrics, review, approval, lost_attempts, pause, carried";
   static final String EVENT_COLUMNS = "seq, job_id, attempt, type, at, data";
 
   /** One statement (so atomic without a transaction, and one round trip): the job, its first event, and a NOTIFY. */
@@ -52,7 +52,7 @@ public final class JobStore {
   private static final String LOCK_JOB = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1 FOR UPDATE";
   private static final String WRITE_PROGRESS = "UPDATE jobs SET state = $2, attempt = $3, failures = $4, run_at = $5, started_at = $6,"
       + " finished_at = $7, node = $8, heartbeat_at = $9, cancel_requested = $10, error = $11, result = $12,"
-      + " metrics = $13, review = $14, approval = $15, lost_attempts = $16 WHERE id = $1";
+      + " metrics = $13, review = $14, approval = $15, lost_attempts = $16, pause = $17, carried = $18 WHERE id = $1";
   /** An attempt's start is when it ran ({@link ReportStore#markRunning}); one refused or lost while only claimed never started. */
   private static final String WRITE_ATTEMPT = "UPDATE attempts SET state = $3, node = coalesce($4, node),"
       + " started_at = CASE WHEN $3 = 'RUNNING' THEN coalesce(started_at, $5) ELSE started_at END,"
@@ -89,7 +89,9 @@ public final class JobStore {
   private static final String ATTEMPTS_ON_NODE = "SELECT id, attempt FROM jobs WHERE state IN ('CLAIMED', 'RUNNING') AND node = $1";
   private static final String NEXT_DUE = "SELECT min(run_at) FROM jobs WHERE state IN ('PENDING', 'RETRY_WAIT')";
   private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1";
-  private static final String STEPS = "SELECT step_id, state, tries, output, error, started_at, finished_at FROM step_results WHERE job_id = $1 AND attempt = $2";
+  /** The current attempt's steps, and for the steps carried over a pause ($3) the try that succeeded in an earlier attempt. */
+  private static final String STEPS = "SELECT DISTINCT ON (step_id) step_id, attempt, state, tries, output, error, started_at, finished_at FROM step_results"
+      + " WHERE job_id = $1 AND (attempt = $2 OR step_id = ANY ($3::text[]) AND state = 'SUCCEEDED') ORDER BY step_id, attempt DESC";
   private static final String LIST = "SELECT " + COLUMNS + " FROM jobs WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR robot = $2)"
       + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))"
       + " AND (NOT $6::boolean OR (review IS NOT NULL AND review->>'reviewedAt' IS NULL)) ORDER BY created_at DESC, id DESC LIMIT $5";
@@ -330,7 +332,7 @@ public final class JobStore {
   private static Future<Void> write(SqlConnection c, JobRecord j) {
     return c.preparedQuery(WRITE_PROGRESS).execute(Tuple.from(new Object[] {j.id, j.state.name(), j.attempt, j.failures, JobRecord.odt(j.runAt),
         JobRecord.odt(j.startedAt), JobRecord.odt(j.finishedAt), j.node, JobRecord.odt(j.heartbeatAt), j.cancelRequested, j.error, j.result,
-        j.metrics, j.review, j.approval, j.lostAttempts})).mapEmpty();
+        j.metrics, j.review, j.approval, j.lostAttempts, j.pause, j.carried})).mapEmpty();
   }
 
   static Future<JobEvent> event(SqlClient c, UUID job, Integer attempt, String type, Instant at, JsonObject data) {
@@ -348,7 +350,8 @@ public final class JobStore {
 
   /** The job with its steps: every step of its workflow, with what the current attempt did of it. */
   public Future<JsonObject> findWithSteps(UUID id) {
-    return find(id).compose(job -> pool.preparedQuery(STEPS).execute(Tuple.of(id, job.attempt)).map(rows -> {
+    return find(id).compose(job -> pool.preparedQuery(STEPS).execute(Tuple.of(id, job.attempt,
+        job.carried == null ? new String[0] : job.carried.fieldNames().toArray(String[]::new))).map(rows -> {
       JsonObject done = new JsonObject();
       for (Row r : rows) {
         JsonObject s = new JsonObject().put("state", r.getString("state")).put("attempts", r.getInteger("tries"))
@@ -358,6 +361,7 @@ public final class JobStore {
         if (st != null && fin != null) s.put("durationMs", fin.toEpochMilli() - st.toEpochMilli());
         if (r.getValue("output") != null) s.put("output", r.getValue("output"));
         if (r.getValue("error") != null) s.put("error", r.getValue("error"));
+        if (r.getInteger("attempt") != job.attempt) s.put("carriedFrom", r.getInteger("attempt")); // done before a pause
         done.put(r.getString("step_id"), s);
       }
       JsonObject steps = new JsonObject();

@@ -51,7 +51,7 @@ public final class ReportStore {
       + "   RETURNING 1)"
       + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'artifact', $8, $9 FROM a RETURNING " + JobStore.EVENT_COLUMNS;
   private static final String HEARTBEAT = "UPDATE jobs j SET heartbeat_at = $1 FROM unnest($3::uuid[], $4::int[]) AS h(id, attempt)"
-      + " WHERE j.id = h.id AND j.attempt = h.attempt AND j.node = $2 AND j.state = 'RUNNING' RETURNING j.id, j.cancel_requested";
+      + " WHERE j.id = h.id AND j.attempt = h.attempt AND j.node = $2 AND j.state = 'RUNNING' RETURNING j.id, j.cancel_requested, j.pause IS NOT NULL";
   private static final String RUNNING_HERE = "SELECT 1 FROM jobs WHERE id = $1 AND attempt = $2 AND state = 'RUNNING' AND node = $3";
 
   private final SqlClient pool;
@@ -128,17 +128,20 @@ public final class ReportStore {
     });
   }
 
+  /** What a heartbeat's answer asks of a live attempt beside going on: repeated in case the direct message was missed. */
+  public enum Ask { NOTHING, CANCEL, PAUSE }
+
   /**
    * Keeps the given attempts of {@code node} alive. Returns those still this node's (the others were taken from it),
-   * each with whether a cancel was requested: the heartbeat reply repeats a cancel the runner may have missed.
+   * each with whether a cancel or a pause was requested: the heartbeat reply repeats what the runner may have missed.
    */
-  public Future<Map<UUID, Boolean>> heartbeat(String node, Map<UUID, Integer> attempts, Instant now) {
+  public Future<Map<UUID, Ask>> heartbeat(String node, Map<UUID, Integer> attempts, Instant now) {
     UUID[] ids = attempts.keySet().toArray(new UUID[0]);
     Integer[] nums = new Integer[ids.length];
     for (int i = 0; i < ids.length; i++) nums[i] = attempts.get(ids[i]);
     return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(JobRecord.odt(now), node, ids, nums)).map(rows -> {
-      Map<UUID, Boolean> alive = new java.util.LinkedHashMap<>();
-      for (Row r : rows) alive.put(r.getUUID(0), r.getBoolean(1));
+      Map<UUID, Ask> alive = new java.util.LinkedHashMap<>();
+      for (Row r : rows) alive.put(r.getUUID(0), r.getBoolean(1) ? Ask.CANCEL : r.getBoolean(2) ? Ask.PAUSE : Ask.NOTHING);
       return alive;
     });
   }

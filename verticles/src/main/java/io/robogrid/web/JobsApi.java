@@ -90,6 +90,8 @@ final class JobsApi {
     }));
     api.get("/jobs/:id/events", Role.VIEWER, ctx -> answer(ctx, 200, events(ctx)));
     api.post("/jobs/:id/cancel", Role.OPERATOR, ctx -> answer(ctx, 202, cancel(jobId(ctx))));
+    api.post("/jobs/:id/pause", Role.OPERATOR, ctx -> answer(ctx, 202, pause(jobId(ctx), caller(ctx))));
+    api.post("/jobs/:id/resume", Role.OPERATOR, ctx -> answer(ctx, 200, resume(jobId(ctx), caller(ctx))));
     api.post("/jobs/:id/rerun", Role.OPERATOR, ctx -> answer(ctx, 201, rerun(jobId(ctx))));
     api.post("/jobs/:id/review", Role.OPERATOR, ctx -> answer(ctx, 200, reviewed(jobId(ctx), ctx)));
     api.post("/jobs/:id/approve", Role.OPERATOR, ctx -> answer(ctx, 200, decide(jobId(ctx), ctx, true)));
@@ -180,6 +182,24 @@ final class JobsApi {
       }
       return published(r);
     });
+  }
+
+  /** Holds the job; a running one is asked to stop at its next step boundary (and again by every heartbeat answer). */
+  private Future<JsonObject> pause(UUID id, String by) {
+    Instant now = clock.instant();
+    return store.transition(id, null, now, lifecycle.pause(now, by)).map(r -> {
+      JobRecord job = r.job();
+      if (job.state == JobState.RUNNING && job.pause != null && job.node != null) {
+        bus.send(RunnerAddresses.cancel(job.node), new JsonObject().put("jobId", id.toString()).put("attempt", job.attempt).put("pause", true)
+            .put("reason", "paused by " + by));
+      }
+      return published(r);
+    });
+  }
+
+  private Future<JsonObject> resume(UUID id, String by) {
+    Instant now = clock.instant();
+    return store.transition(id, null, now, lifecycle.resume(now, by)).map(this::published);
   }
 
   private JsonObject published(TransitionResult r) {

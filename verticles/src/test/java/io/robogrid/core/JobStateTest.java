@@ -19,16 +19,18 @@ class JobStateTest {
   private static final Map<JobState, Set<JobState>> EXPECTED = new EnumMap<>(JobState.class);
 
   static {
-    EXPECTED.put(PENDING, EnumSet.of(QUEUED, CANCELLED));
-    EXPECTED.put(QUEUED, EnumSet.of(CLAIMED, CANCELLED));
-    EXPECTED.put(CLAIMED, EnumSet.of(RUNNING, QUEUED, RETRY_WAIT, FAILED, CANCELLED));
-    EXPECTED.put(RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, RETRY_WAIT, QUEUED));
-    EXPECTED.put(RETRY_WAIT, EnumSet.of(QUEUED, CANCELLED));
+    EXPECTED.put(PENDING, EnumSet.of(QUEUED, CANCELLED, JobState.PAUSED));
+    EXPECTED.put(QUEUED, EnumSet.of(CLAIMED, CANCELLED, JobState.PAUSED));
+    EXPECTED.put(CLAIMED, EnumSet.of(RUNNING, QUEUED, RETRY_WAIT, FAILED, CANCELLED, JobState.PAUSED));
+    EXPECTED.put(RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, RETRY_WAIT, QUEUED, JobState.PAUSED));
+    EXPECTED.put(RETRY_WAIT, EnumSet.of(QUEUED, CANCELLED, JobState.PAUSED));
     EXPECTED.put(SUCCEEDED, EnumSet.noneOf(JobState.class));
     EXPECTED.put(FAILED, EnumSet.noneOf(JobState.class));
     EXPECTED.put(CANCELLED, EnumSet.noneOf(JobState.class));
     EXPECTED.put(JobState.WAITING_APPROVAL, EnumSet.of(QUEUED, JobState.PENDING, JobState.REJECTED, CANCELLED));
     EXPECTED.put(JobState.REJECTED, EnumSet.noneOf(JobState.class));
+    // a paused job is never finished, and goes nowhere but back to the queue (or pending) or cancelled
+    EXPECTED.put(JobState.PAUSED, EnumSet.of(QUEUED, PENDING, CANCELLED));
   }
 
   @ParameterizedTest

@@ -20,6 +20,7 @@ import io.robogrid.workflow.RetryPolicy;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -185,6 +186,7 @@ class JobLifecycleTest {
       case CANCELLED -> Outcome.cancelled("stopped by runner");
       case HANDED_BACK -> Outcome.handedBack();
       case LOST -> Outcome.lost("node gone");
+      case PAUSED -> Outcome.paused(new JsonObject());
     };
     Change c = finish(job, outcome);
     assertEquals(JobState.CANCELLED, job.state);
@@ -192,6 +194,87 @@ class JobLifecycleTest {
     assertEquals(NOW, job.finishedAt);
     assertEquals("CANCELLED", job.error.getString("code"));
     assertEquals("CANCELLED", c.attemptState());
+  }
+
+  /** A standing pause holds the job whatever ends its attempt, unless the job is done for good. */
+  @ParameterizedTest
+  @EnumSource(value = Outcome.Kind.class)
+  void aPauseRequestedOfARunningJobHoldsItAfterAnyOutcomeThatWouldNotEndIt(Outcome.Kind kind) {
+    JobRecord job = running();
+    job.carried = new JsonObject().put("a", new JsonObject().put("x", 1));
+    assertEquals("job.pause-requested", lifecycle.pause(NOW, "ops").apply(job).eventType());
+    assertEquals(JobState.RUNNING, job.state);
+    Outcome outcome = switch (kind) {
+      case SUCCEEDED -> Outcome.succeeded(new JsonObject());
+      case FAILED -> failed(ErrorClass.RATE_LIMITED);
+      case CANCELLED -> Outcome.cancelled("stopped by runner");
+      case HANDED_BACK -> Outcome.handedBack();
+      case LOST -> Outcome.lost("node gone");
+      case PAUSED -> Outcome.paused(new JsonObject().put("a", new JsonObject().put("x", 1)).put("b", new JsonObject()));
+    };
+    Change c = finish(job, outcome);
+    JobState expected = switch (kind) {
+      case SUCCEEDED -> JobState.SUCCEEDED;
+      case CANCELLED -> JobState.CANCELLED;
+      default -> JobState.PAUSED;
+    };
+    assertEquals(expected, job.state, kind.name());
+    if (expected == JobState.PAUSED) {
+      assertTrue(job.pause.containsKey("pausedAt"), job.pause.encode());
+      assertEquals(null, job.node);
+    } else {
+      assertEquals(null, job.pause, "a finished job keeps no pause");
+    }
+    // only a clean stop at a step boundary adds to what is carried; a failure's retry starts over, as retries do
+    JsonObject carried = switch (kind) {
+      case PAUSED -> new JsonObject().put("a", new JsonObject().put("x", 1)).put("b", new JsonObject());
+      case HANDED_BACK, LOST, CANCELLED, SUCCEEDED -> new JsonObject().put("a", new JsonObject().put("x", 1));
+      case FAILED -> null;
+    };
+    assertEquals(carried, job.carried, kind.name());
+    if (kind == Outcome.Kind.FAILED) {
+      assertEquals(1, job.failures, "the failure counts even though the job is held");
+      assertTrue(job.runAt.isAfter(NOW), "the retry's backoff is kept as its runAt: resumed, it waits the rest");
+    }
+    if (kind == Outcome.Kind.PAUSED) assertEquals("PAUSED", c.attemptState());
+  }
+
+  @Test
+  void aWithdrawnPauseQueuesTheStoppedRunAgainWithItsProgress() {
+    JobRecord job = running();
+    lifecycle.pause(NOW, "ops").apply(job);
+    assertEquals("job.pause-withdrawn", lifecycle.resume(NOW, "ops").apply(job).eventType());
+    finish(job, Outcome.paused(new JsonObject().put("a", new JsonObject())));
+    assertEquals(JobState.QUEUED, job.state);
+    assertEquals(new JsonObject().put("a", new JsonObject()), job.carried);
+  }
+
+  @Test
+  void pauseAndResumeOfWaitingJobsAndTheirRefusals() {
+    for (JobState s : List.of(JobState.PENDING, JobState.QUEUED, JobState.RETRY_WAIT, JobState.CLAIMED)) {
+      JobRecord job = TestJobs.job(s, THREE_TRIES);
+      job.runAt = NOW.plusSeconds(30);
+      Change c = lifecycle.pause(NOW, "ops").apply(job);
+      assertEquals(JobState.PAUSED, job.state, s.name());
+      assertEquals(s == JobState.CLAIMED ? "PAUSED" : null, c.attemptState(), "only a claimed job had an attempt to end");
+      assertEquals(null, lifecycle.pause(NOW, "ops").apply(job), "a second pause changes nothing");
+      lifecycle.resume(NOW, "ops").apply(job);
+      assertEquals(JobState.PENDING, job.state, "its runAt is still ahead");
+      assertEquals(null, job.pause);
+    }
+    JobRecord due = TestJobs.job(JobState.PAUSED, THREE_TRIES);
+    due.runAt = NOW.minusSeconds(1);
+    lifecycle.resume(NOW, "ops").apply(due);
+    assertEquals(JobState.QUEUED, due.state);
+    assertCode(ErrorCode.WRONG_STATE, () -> lifecycle.resume(NOW, "ops").apply(TestJobs.job(JobState.QUEUED, THREE_TRIES)));
+    assertCode(ErrorCode.WRONG_STATE, () -> lifecycle.pause(NOW, "ops").apply(TestJobs.job(JobState.WAITING_APPROVAL, THREE_TRIES)));
+    assertCode(ErrorCode.JOB_FINISHED, () -> lifecycle.pause(NOW, "ops").apply(TestJobs.job(JobState.SUCCEEDED, THREE_TRIES)));
+    assertCode(ErrorCode.JOB_FINISHED, () -> lifecycle.resume(NOW, "ops").apply(TestJobs.job(JobState.FAILED, THREE_TRIES)));
+  }
+
+  private static void assertCode(ErrorCode code, Runnable r) {
+    RoboGridException e = org.junit.jupiter.api.Assertions.assertThrows(RoboGridException.class, r::run);
+    assertEquals(code, e.code());
   }
 
   @Test

@@ -212,13 +212,13 @@ class JobStoreTest {
     submit(1, "1s", clock.instant(), 0);
     JobRecord running = claimOne();
     Await.result(store.reports().markRunning(running.id, 1, "n1", clock.instant()));
-    assertEquals(Map.of(running.id, false), Await.result(store.reports().heartbeat("n1", Map.of(running.id, 1), clock.instant())));
+    assertEquals(Map.of(running.id, ReportStore.Ask.NOTHING), Await.result(store.reports().heartbeat("n1", Map.of(running.id, 1), clock.instant())));
     TransitionResult r = Await.result(store.transition(running.id, null, clock.instant(), lifecycle.cancel(clock.instant(), "stop")));
     assertEquals(JobState.RUNNING, r.job().state);
     assertTrue(r.job().cancelRequested);
     assertEquals("job.cancel-requested", r.events().get(0).type());
     // the next heartbeat repeats the cancel, in case the runner missed the direct message
-    assertEquals(Map.of(running.id, true), Await.result(store.reports().heartbeat("n1", Map.of(running.id, 1), clock.instant())));
+    assertEquals(Map.of(running.id, ReportStore.Ask.CANCEL), Await.result(store.reports().heartbeat("n1", Map.of(running.id, 1), clock.instant())));
     // whatever the runner reports next, the job ends cancelled
     JobRecord end = Await.result(store.transition(running.id, 1, clock.instant(),
         lifecycle.finish(Outcome.succeeded(new JsonObject()), clock.instant()))).job();

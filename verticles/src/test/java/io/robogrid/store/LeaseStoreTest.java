@@ -1,6 +1,7 @@
 package io.robogrid.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.robogrid.core.ErrorCode;
@@ -209,9 +210,23 @@ class LeaseStoreTest {
         .execute(io.vertx.sqlclient.Tuple.of(rejected.id, JobRecord.odt(clock.instant()))));
 
     JsonObject depth = Await.result(store.grid().queueDepth());
-    assertEquals(new JsonObject().put("PENDING", 1L).put("QUEUED", 3L).put("CLAIMED", 0L).put("RUNNING", 1L).put("RETRY_WAIT", 0L).put("WAITING_APPROVAL", 0L),
+    assertEquals(new JsonObject().put("PENDING", 1L).put("QUEUED", 3L).put("CLAIMED", 0L).put("RUNNING", 1L).put("RETRY_WAIT", 0L).put("WAITING_APPROVAL", 0L).put("PAUSED", 0L),
         depth.getJsonObject("byState"));
     assertEquals(new JsonObject().put("agent:crm", 2L).put(DESK, 1L).put("http", 2L), depth.getJsonObject("queuedByCapability"));
+  }
+
+  @Test
+  void queueDepthStopsCountingAtItsLimitAndSaysWhichCountsAreAtLeast() {
+    for (int i = 0; i < 4; i++) submit(clock.instant(), "agent:crm");
+    submit(clock.instant(), "agent:crm", "http");
+    submit(clock.instant(), DESK);
+    JsonObject depth = Await.result(store.grid().queueDepth(3));
+    assertEquals(3L, depth.getJsonObject("byState").getLong("QUEUED"));
+    // agent:crm: its set of 4 stops at 3, plus the set of 1 it shares with http
+    assertEquals(new JsonObject().put("agent:crm", 4L).put(DESK, 1L).put("http", 1L), depth.getJsonObject("queuedByCapability"));
+    assertEquals(new JsonObject().put("limit", 3).put("byState", new JsonArray().add("QUEUED")).put("queuedByCapability", new JsonArray().add("agent:crm")),
+        depth.getJsonObject("capped"));
+    assertNull(Await.result(store.grid().queueDepth()).getValue("capped"), "under the real limit every count is exact");
   }
 
   @Test

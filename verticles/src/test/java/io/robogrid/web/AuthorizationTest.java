@@ -81,6 +81,8 @@ class AuthorizationTest {
         new Endpoint(HttpMethod.POST, "/jobs", "operator", "/api/v1/jobs", "{\"robot\": \"nightly\"}"),
         new Endpoint(HttpMethod.POST, "/jobs:batch", "operator", "/api/v1/jobs:batch", "{\"jobs\": [{\"robot\": \"nightly\"}]}"),
         new Endpoint(HttpMethod.POST, "/jobs/:id/cancel", "operator", j + "/cancel", null),
+        new Endpoint(HttpMethod.POST, "/jobs/:id/pause", "operator", j + "/pause", null),
+        new Endpoint(HttpMethod.POST, "/jobs/:id/resume", "operator", j + "/resume", null),
         new Endpoint(HttpMethod.POST, "/jobs/:id/rerun", "operator", j + "/rerun", null),
         new Endpoint(HttpMethod.POST, "/jobs/:id/review", "operator", j + "/review", null),
         new Endpoint(HttpMethod.POST, "/jobs/:id/approve", "operator", j + "/approve", null),

@@ -116,7 +116,7 @@ class ClusterApiTest {
     assertEquals(new JsonObject().put("name", "browser").put("used", 0).put("total", 2).put("free", 2), capability(n, "browser"));
 
     assertEquals(new JsonArray(), leases(c));
-    assertEquals(new JsonObject().put("PENDING", 0).put("QUEUED", 0).put("CLAIMED", 0).put("RUNNING", 0).put("RETRY_WAIT", 0).put("WAITING_APPROVAL", 0),
+    assertEquals(new JsonObject().put("PENDING", 0).put("QUEUED", 0).put("CLAIMED", 0).put("RUNNING", 0).put("RETRY_WAIT", 0).put("WAITING_APPROVAL", 0).put("PAUSED", 0),
         c.getJsonObject("queue").getJsonObject("byState"));
     assertEquals(new JsonObject(), c.getJsonObject("queue").getJsonObject("queuedByCapability"));
   }

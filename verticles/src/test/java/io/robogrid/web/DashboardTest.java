@@ -247,6 +247,19 @@ class DashboardTest {
     assertThat(page.getByTestId("job-error")).containsText("duplicate payment");
     assertEquals("duplicate payment", grid.job(rejected).getJsonObject("approval").getString("reason"));
 
+    // a running job paused from its view: it says it stops at the next boundary, then shows what it kept; resumed, it ends
+    String pausable = grid.submit(inline(null, step("first", "wait", new JsonObject().put("duration", "800ms")),
+        step("second", "log", new JsonObject().put("message", "after"), "first"))).getString("id");
+    page.evaluate("r => location.hash = r", "#/jobs/" + pausable);
+    assertThat(page.locator("[data-testid=step][data-step-id=first] [data-testid=step-state]")).hasText("RUNNING");
+    page.getByTestId("pause").click();
+    assertThat(viewState()).hasText("PAUSED");
+    assertThat(page.getByTestId("paused")).containsText("first");
+    assertThat(page.locator("[data-testid=step][data-step-id=second] [data-testid=step-state]")).hasText("PENDING");
+    page.getByTestId("resume").click();
+    assertThat(viewState()).hasText("SUCCEEDED");
+    assertEquals("SUCCEEDED", grid.job(pausable).getString("state"));
+
     // a running job cancelled from its view
     String running = grid.submit(inline(null, step("long", "wait", new JsonObject().put("duration", "30s")))).getString("id");
     page.evaluate("r => location.hash = r", "#/jobs/" + running);
