@@ -10,7 +10,10 @@ import java.util.Set;
 
 /** A plain HTTP client for a node under test: what any user's script would do. */
 final class Api {
-  private final HttpClient http = HttpClient.newHttpClient();
+  /** No call waits for ever: a node that stops answering fails the test that asked, with the path it asked for. */
+  private static final Duration CALL = Duration.ofSeconds(30);
+  // HTTP/1.1 as operators' tools speak it: the JDK client's default tries an h2c upgrade on every new connection
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
   private final String base;
 
   Api(String base) {
@@ -20,14 +23,14 @@ final class Api {
   JsonObject post(String path, JsonObject body) throws Exception {
     HttpRequest.BodyPublisher p = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode());
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + NodeProcess.ADMIN_TOKEN)
-        .POST(p).build(), HttpResponse.BodyHandlers.ofString());
+        .timeout(CALL).POST(p).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() >= 300) throw new AssertionError("POST " + path + " answered " + r.statusCode() + ": " + r.body());
     return new JsonObject(r.body());
   }
 
   JsonObject get(String path) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + NodeProcess.ADMIN_TOKEN)
-        .build(), HttpResponse.BodyHandlers.ofString());
+        .timeout(CALL).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() >= 300) throw new AssertionError("GET " + path + " answered " + r.statusCode() + ": " + r.body());
     return new JsonObject(r.body());
   }

@@ -55,7 +55,8 @@ class MetricsTest {
   private static int runnerMetricsPort;
   private static Api api;
   private static String metricsToken, viewerToken;
-  private static final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1, as Prometheus scrapes (the JDK client's default tries an h2c upgrade on every new connection)
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
   @BeforeAll
   static void startGrid() throws Exception {
@@ -174,7 +175,7 @@ class MetricsTest {
     HttpResponse<String> elsewhere = get(open + "/api/v1/jobs", null);
     assertEquals(404, elsewhere.statusCode());
     assertEquals("NOT_FOUND", new JsonObject(elsewhere.body()).getJsonObject("error").getString("code"));
-    HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(open + "/metrics")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(open + "/metrics")).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(405, post.statusCode());
     assertEquals("METHOD_NOT_ALLOWED", new JsonObject(post.body()).getJsonObject("error").getString("code"));
