@@ -191,12 +191,15 @@ class MetricsTest {
     // and work that waits: a job queued for a capability nobody offers, a step waiting for an agent
     String queued = submit("meter-nowhere"), waiting = submit("meter-agent");
     Set<String> scraped = new TreeSet<>();
-    scraped.addAll(await(MetricsTest::hubScrape, s -> s.has("robogrid_job_duration_seconds_bucket")
-        && s.sum("robogrid_queue_queued_by_capability", "capability", "desktop:nowhere") == 1 && s.sum("robogrid_agent_work", "state", "OPEN") == 1).names());
-    scraped.addAll(await(MetricsTest::runnerScrape, s -> s.has("robogrid_step_duration_seconds_bucket")).names());
-    scraped.addAll(goalMeters().names());
-    for (String id : List.of(queued, waiting)) api.post("/api/v1/jobs/" + id + "/cancel", null);
-    for (String id : List.of(queued, waiting)) api.awaitState(id, SOON, "CANCELLED");
+    try {
+      scraped.addAll(await(MetricsTest::hubScrape, s -> s.has("robogrid_job_duration_seconds_bucket")
+          && s.sum("robogrid_queue_queued_by_capability", "capability", "desktop:nowhere") == 1 && s.sum("robogrid_agent_work", "state", "OPEN") == 1).names());
+      scraped.addAll(await(MetricsTest::runnerScrape, s -> s.has("robogrid_step_duration_seconds_bucket")).names());
+      scraped.addAll(goalMeters().names());
+    } finally { // the other tests count queued and waiting work: none of this test's is left behind, whatever happened
+      for (String id : List.of(queued, waiting)) api.post("/api/v1/jobs/" + id + "/cancel", null);
+      for (String id : List.of(queued, waiting)) api.awaitState(id, SOON, "CANCELLED");
+    }
 
     JsonObject board = new JsonObject(Files.readString(REPO.resolve("docker/grafana/dashboards/robogrid-grid.json")));
     Set<String> queried = new TreeSet<>();
@@ -219,7 +222,8 @@ class MetricsTest {
       Scrape s;
       do {
         s = new Scrape(registry.scrape());
-        if (s.sum("robogrid_goal_cost_usd_total", "robot", "shop", "level", "llm") > 0) break;
+        // the tokens are recorded last, on the event loop, while this thread scrapes: wait for them, not for the first meter
+        if (s.sum("robogrid_goal_tokens_sum", "robot", "shop") >= 940) break;
         Thread.sleep(20);
       } while (System.nanoTime() < deadline);
       assertEquals(0.002, s.sum("robogrid_goal_cost_usd_total", "robot", "shop", "level", "llm"), 1e-9);
