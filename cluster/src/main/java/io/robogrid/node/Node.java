@@ -108,7 +108,8 @@ public final class Node {
     robotsVerticle = new RobotsVerticle(id, config.confDir(), steps, robots);
     deploy(robotsVerticle);
     if (config.has("coordinator")) {
-      coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator"), config.section("retention")), db, clock, random, id, staleAfter,
+      coordinator = new CoordinatorVerticle(CoordinatorOptions.fromJson(config.section("coordinator"), config.section("retention"),
+          config.section("agents")), db, clock, random, id, staleAfter,
           robotsVerticle.robots());
       deploy(coordinator);
     }

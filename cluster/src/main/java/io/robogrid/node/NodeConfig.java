@@ -58,6 +58,7 @@ public final class NodeConfig {
       Map.entry("ROBOGRID_WEBHOOK_SECRET", (c, v) -> section(c, "notifier").put("webhookSecret", v)),
       Map.entry("ROBOGRID_DASHBOARD_URL", (c, v) -> section(c, "notifier").put("dashboardUrl", v)),
       Map.entry("ROBOGRID_AGENT_TIMEOUT", (c, v) -> section(c, "agents").put("heartbeatTimeout", v)),
+      Map.entry("ROBOGRID_AGENTS_UNREACHABLE_AFTER", (c, v) -> section(c, "agents").put("unreachableAfter", v)),
       Map.entry("ROBOGRID_HEARTBEAT_TIMEOUT", (c, v) -> section(c, "coordinator").put("heartbeatTimeout", v)),
       Map.entry("ROBOGRID_METRICS_ENABLED", (c, v) -> section(c, "metrics").put("enabled", bool("ROBOGRID_METRICS_ENABLED", v))),
       Map.entry("ROBOGRID_METRICS_PORT", (c, v) -> section(c, "metrics").put("port", integer("ROBOGRID_METRICS_PORT", v))),

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator's side of pull-mode agents: records the work {@code agent} steps offer (runners have no database),
  * answers a step that checks on its work, and sweeps: a claim not kept alive past its expiry is lost and the work
- * offered again; work whose attempt ended without withdrawing it is withdrawn.
+ * offered again; work whose attempt ended without withdrawing it is withdrawn; work no agent offering its capability
+ * was heard from for {@code agents.unreachableAfter} is told to its step, which shows its job blocked (AGENT_UNREACHABLE).
  */
 final class AgentOffers {
   private static final Logger log = LoggerFactory.getLogger(AgentOffers.class);
@@ -26,11 +27,13 @@ final class AgentOffers {
   private final EventBus bus;
   private final AgentStore store;
   private final Clock clock;
+  private final java.time.Duration unreachableAfter;
 
-  AgentOffers(Vertx vertx, AgentStore store, Clock clock) {
+  AgentOffers(Vertx vertx, AgentStore store, Clock clock, java.time.Duration unreachableAfter) {
     this.bus = vertx.eventBus();
     this.store = store;
     this.clock = clock;
+    this.unreachableAfter = unreachableAfter;
   }
 
   Future<Void> listen() {
@@ -88,5 +91,12 @@ final class AgentOffers {
       open.forEach(c -> bus.publish(CoordinatorAddresses.AGENT_WORK_OPEN, new JsonObject().put("capability", c)));
     }).onFailure(e -> log.warn("sweep for lapsed agent claims failed: {}", e.toString()));
     store.withdrawOrphans(now).onFailure(e -> log.warn("sweep for orphaned agent work failed: {}", e.toString()));
+    // told again on every sweep until the job shows blocked: the step may not have had the first message
+    store.unreachable(now.minus(unreachableAfter), 100).onSuccess(works -> {
+      for (AgentStore.Work w : works) {
+        bus.send(RunnerAddresses.agent(w.node()), w.key().toJson().put("type", "unreachable").put("capability", w.capability())
+            .put("afterMs", unreachableAfter.toMillis()));
+      }
+    }).onFailure(e -> log.warn("sweep for agent work nobody takes failed: {}", e.toString()));
   }
 }

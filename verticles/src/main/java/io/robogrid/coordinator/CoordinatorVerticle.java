@@ -85,7 +85,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     reports = new ReportHandler(store, store.groupCommit(REPORT_BATCH), lifecycle, clock, vertx.eventBus(), goals);
     scheduler = new Scheduler(vertx, new io.robogrid.store.ScheduleStore(pool), store, robots,
         new io.robogrid.jobs.Submissions(robots, new io.robogrid.workflow.WorkflowParser(io.robogrid.workflow.StepCatalog.builtIn()), clock), clock);
-    agents = new AgentOffers(vertx, new io.robogrid.store.AgentStore(pool), clock);
+    agents = new AgentOffers(vertx, new io.robogrid.store.AgentStore(pool), clock, options.agentsUnreachableAfter());
     subscriber = PgSubscriber.subscriber(vertx, db.connect()).reconnectPolicy(n -> Math.min(5_000L, 200L * (n + 1)));
     subscriber.channel(JobStore.CHANNEL).handler(payload -> dispatcher.wake());
     var bus = vertx.eventBus();

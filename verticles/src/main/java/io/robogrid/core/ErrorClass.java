@@ -42,6 +42,8 @@ public enum ErrorClass {
   GAVE_UP(false),
   /** A goal run spent the money its budget allows on model decisions before reaching the goal. */
   BUDGET_EXCEEDED(false),
+  /** A step stayed blocked past the {@code maxWait} its agent gave (a person who never answered, say). */
+  BLOCKED_TOO_LONG(false),
   BAD_WORKFLOW(false),
   BAD_REFERENCE(false),
   FAILED(false),

@@ -20,7 +20,7 @@ final class Messages {
     return job.getString("robot") == null ? "inline workflow" : job.getString("robot");
   }
 
-  /** The mail about one job event ({@code trigger}: failure, success, approval). */
+  /** The mail about one job event ({@code trigger}: failure, success, approval, blocked). */
   static Mail mail(String trigger, JsonObject job, JsonObject event, String dashboardUrl, String screenshot) {
     String id = job.getString("id");
     String robot = robot(job);
@@ -36,6 +36,10 @@ final class Messages {
         subject = "[RoboGrid] " + robot + " needs approval (job " + id.substring(0, 8) + ")";
         t.append("A job of robot ").append(robot).append(" waits for a person's approval before it runs.\n\n");
       }
+      case "blocked" -> {
+        subject = "[RoboGrid] " + robot + " is blocked: " + event.getString("reason", "?");
+        t.append("A job of robot ").append(robot).append(" is blocked: a step waits on something outside the grid.\n\n");
+      }
       default -> {
         subject = "[RoboGrid] " + robot + " succeeded";
         t.append("Robot ").append(robot).append(" succeeded.\n\n");
@@ -50,6 +54,17 @@ final class Messages {
       if (error.getString("step") != null) t.append("Step:     ").append(error.getString("step")).append('\n');
       t.append("Message:  ").append(error.getString("message", "")).append('\n');
       if (screenshot != null) t.append("\nThe failure screenshot is attached (").append(screenshot).append(").\n");
+    }
+    if ("blocked".equals(trigger)) {
+      // the event's own account: by the time this is sent the job may be going on already
+      t.append("Step:     ").append(event.getString("step", "")).append('\n');
+      t.append("Reason:   ").append(event.getString("reason", "")).append('\n');
+      if (event.getString("message") != null) t.append("Message:  ").append(event.getString("message")).append('\n');
+      if (event.getString("agent") != null) t.append("Agent:    ").append(event.getString("agent")).append('\n');
+      if (event.getString("capability") != null) t.append("Needs:    ").append(event.getString("capability")).append('\n');
+      t.append("Since:    ").append(event.getString("since", "")).append('\n');
+      t.append(event.getString("until") == null ? "It waits until the agent goes on (or the step's job is cancelled).\n"
+          : "Until:    " + event.getString("until") + " (then the step fails with BLOCKED_TOO_LONG)\n");
     }
     if ("approval".equals(trigger)) {
       JsonObject approval = job.getJsonObject("approval", new JsonObject());
@@ -80,6 +95,7 @@ final class Messages {
     String type = switch (trigger) {
       case "failure" -> "job.failed";
       case "approval" -> "job.approval-needed";
+      case "blocked" -> "job.blocked";
       default -> "job.succeeded";
     };
     JsonObject j = new JsonObject().put("event", type).put("at", event.getString("at")).put("robot", job.getString("robot"))
@@ -87,6 +103,13 @@ final class Messages {
     JsonObject summary = new JsonObject();
     for (String k : List.of("id", "robot", "state", "attempt", "maxAttempts", "createdAt", "startedAt", "finishedAt", "node", "error", "approval")) {
       if (job.getValue(k) != null) summary.put(k, job.getValue(k));
+    }
+    if ("blocked".equals(trigger)) {
+      JsonObject blocked = new JsonObject();
+      for (String k : List.of("step", "reason", "message", "since", "until", "agent", "capability")) {
+        if (event.getValue(k) != null) blocked.put(k, event.getValue(k));
+      }
+      j.put("blocked", blocked);
     }
     return j.put("job", summary).put("text", mail(trigger, job, event, dashboardUrl, null).subject());
   }

@@ -87,7 +87,9 @@ public final class NotifierVerticle extends VerticleBase {
     }
     // an event of interest wakes the scan at once; the poll catches what was published while this node was away
     vertx.eventBus().<JsonObject>consumer(JobEvents.ADDRESS, m -> {
-      if ("job.state".equals(m.body().getString("type")) && TRIGGERING.contains(m.body().getJsonObject("data", new JsonObject()).getString("to"))) scan();
+      String type = m.body().getString("type");
+      if ("job.state".equals(type) && TRIGGERING.contains(m.body().getJsonObject("data", new JsonObject()).getString("to"))
+          || io.robogrid.store.JobEvent.JOB_BLOCKED.equals(type)) scan();
     });
     vertx.setPeriodic(options.pollInterval().toMillis(), t -> {
       scan();
@@ -137,8 +139,9 @@ public final class NotifierVerticle extends VerticleBase {
 
   /** The notifications a job event calls for: by its robot's rules, or the defaults. */
   private List<NotificationStore.Wanted> wanted(NotificationStore.Event e) {
-    String to = e.data().getString("to");
+    String to = io.robogrid.store.JobEvent.JOB_BLOCKED.equals(e.type()) ? "BLOCKED" : e.data().getString("to");
     NotifyRules.Trigger trigger = switch (to) {
+      case "BLOCKED" -> NotifyRules.Trigger.BLOCKED;
       case "FAILED" -> NotifyRules.Trigger.FAILURE;
       case "SUCCEEDED" -> NotifyRules.Trigger.SUCCESS;
       default -> NotifyRules.Trigger.APPROVAL;

@@ -21,7 +21,7 @@ public record NotifyRules(Map<Trigger, Targets> rules) {
 
   /** What a notification is about, with its key in the rules. */
   public enum Trigger {
-    FAILURE("onFailure", "failure"), SUCCESS("onSuccess", "success"), APPROVAL("onApprovalNeeded", "approval");
+    FAILURE("onFailure", "failure"), SUCCESS("onSuccess", "success"), APPROVAL("onApprovalNeeded", "approval"), BLOCKED("onBlocked", "blocked");
 
     public final String key;
     /** Its name in the outbox and the API. */
@@ -84,7 +84,7 @@ public record NotifyRules(Map<Trigger, Targets> rules) {
       Trigger trigger = null;
       for (Trigger t : Trigger.values()) if (t.key.equals(key)) trigger = t;
       if (trigger == null) {
-        problems.add(where + "." + key, "unknown (use onFailure, onApprovalNeeded or onSuccess)");
+        problems.add(where + "." + key, "unknown (use onFailure, onApprovalNeeded, onSuccess or onBlocked)");
         continue;
       }
       String at = where + "." + key;

@@ -22,16 +22,36 @@ import java.util.UUID;
  * @param events where a step sends events of its own to the job's stream (a goal run's decisions)
  * @param secrets fetches a secret the step's workflow does not name but the runner's configuration does (a language
  *     model's key): decrypted here, taken out of every report from then on, its use audited
+ * @param timeout the step's own {@code timeout}, which a step waiting on a person may hold (an agent's blocked report
+ *     gives its own {@code maxWait} instead)
  */
 public record StepContext(Vertx vertx, UUID jobId, int attempt, String stepId, String type, int tries, JsonObject with,
                           Cancellation cancellation, StepLog log, BrowserJob browser, Artifacts artifacts, StepBudget budget,
                           java.util.function.UnaryOperator<JsonObject> resolver, java.util.Map<String, DesktopJob> desktops,
-                          java.util.function.UnaryOperator<JsonObject> redact, StepEvents events, SecretAccess secrets) {
+                          java.util.function.UnaryOperator<JsonObject> redact, StepEvents events, SecretAccess secrets,
+                          StepTimeout timeout) {
 
   /** The same try with other parameters: a step that runs another step's action on its behalf (a goal run's click). */
   public StepContext withParameters(JsonObject parameters) {
     return new StepContext(vertx, jobId, attempt, stepId, type, tries, parameters, cancellation, log, browser, artifacts, budget, resolver,
-        desktops, redact, events, secrets);
+        desktops, redact, events, secrets, timeout);
+  }
+
+  /** The step's own time limit, held while it waits on something outside the grid; the job's timeout still runs. */
+  public interface StepTimeout {
+    /** Stops the step's timer (nothing happens without one). */
+    void hold();
+
+    /** Starts the step's timer again, from now and in full: the step's time is for its work, not for the wait. */
+    void restart();
+
+    StepTimeout NONE = new StepTimeout() {
+      @Override
+      public void hold() {}
+
+      @Override
+      public void restart() {}
+    };
   }
 
   @FunctionalInterface

@@ -274,11 +274,8 @@ public final class WorkflowRun {
     listener.stepStarted(spec.id(), n, clock.instant());
     Cancellation stepCancel = cancellation.child();
     Promise<JsonObject> done = Promise.promise();
-    long timer = spec.timeout() == null ? -1 : vertx.setTimer(Math.max(1, spec.timeout().toMillis()), t -> {
-      String why = "step " + spec.id() + " did not finish within " + spec.timeout().toMillis() + " ms";
-      done.tryFail(new StepFailure(ErrorClass.STEP_TIMEOUT, why)); // first: the step's own cancel error must not win
-      stepCancel.cancel(why);
-    });
+    StepTimer timer = new StepTimer(spec, done, stepCancel);
+    timer.restart();
     try {
       budget.spend("step " + spec.id() + " (try " + n + ")");
       Map<String, Function<String, Object>> stepSchemes = schemesFor(spec.id());
@@ -292,7 +289,7 @@ public final class WorkflowRun {
           other -> new Interpolator(input, Map.of(), stepSchemes).resolve(other), desktops, redaction,
           (type, data) -> listener.stepEvent(spec.id(), type, data),
           name -> secretAccess == null ? io.vertx.core.Future.failedFuture(new StepFailure(ErrorClass.BAD_REFERENCE, "this run cannot fetch secrets"))
-              : secretAccess.fetch(spec.id(), name));
+              : secretAccess.fetch(spec.id(), name), timer);
       executor.execute(ctx).onComplete(ar -> {
         if (ar.succeeded()) done.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
         else done.tryFail(ar.cause());
@@ -301,7 +298,7 @@ public final class WorkflowRun {
       done.tryFail(e);
     }
     done.future().onComplete(ar -> {
-      if (timer >= 0) vertx.cancelTimer(timer);
+      timer.hold();
       if (ended) return; // ended meanwhile: end() already reported this step
       stepMillis.put(spec.id(), Duration.between(startedAt.get(spec.id()), clock.instant()).toMillis());
       if (ar.succeeded()) {
@@ -314,6 +311,37 @@ public final class WorkflowRun {
       StepFailure failure = StepFailure.of(ar.cause());
       keepFailedPage(spec, n, failure.errorClass() != ErrorClass.BROWSER_CRASHED).onComplete(kept -> afterFailure(spec, n, failure));
     });
+  }
+
+  /** One try's own timeout: fails the try and cancels it when it runs out; held while the step waits on a person. */
+  private final class StepTimer implements StepContext.StepTimeout {
+    private final StepSpec spec;
+    private final Promise<JsonObject> done;
+    private final Cancellation cancel;
+    private long id = -1;
+
+    StepTimer(StepSpec spec, Promise<JsonObject> done, Cancellation cancel) {
+      this.spec = spec;
+      this.done = done;
+      this.cancel = cancel;
+    }
+
+    @Override
+    public void hold() {
+      if (id >= 0) vertx.cancelTimer(id);
+      id = -1;
+    }
+
+    @Override
+    public void restart() {
+      hold();
+      if (spec.timeout() == null || done.future().isComplete()) return;
+      id = vertx.setTimer(Math.max(1, spec.timeout().toMillis()), t -> {
+        String why = "step " + spec.id() + " did not finish within " + spec.timeout().toMillis() + " ms";
+        done.tryFail(new StepFailure(ErrorClass.STEP_TIMEOUT, why)); // first: the step's own cancel error must not win
+        cancel.cancel(why);
+      });
+    }
   }
 
   /** A try of a step failed (its failed page kept, for a browser step): it is tried again, or the attempt ends. */

@@ -198,6 +198,18 @@ public final class AgentStore {
         .map(RowSet::rowCount);
   }
 
+  /**
+   * Open work of a running, not yet blocked job that has waited since before {@code cutoff} for a capability no agent
+   * offering it was heard from since then (asking for work or keeping its claims: a busy agent is not unreachable):
+   * what AGENT_UNREACHABLE marks. At most {@code limit}, oldest first.
+   */
+  public Future<List<Work>> unreachable(Instant cutoff, int limit) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM agent_work w JOIN jobs j ON j.id = w.job_id AND j.attempt = w.job_attempt"
+            + " AND j.state = 'RUNNING' AND j.blocked IS NULL WHERE w.state = 'OPEN' AND w.offered_at < $1"
+            + " AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.last_seen >= $1 AND w.capability = ANY(a.capabilities))"
+            + " ORDER BY w.offered_at LIMIT $2").execute(Tuple.of(JobRecord.odt(cutoff), limit)).map(AgentStore::all);
+  }
+
   /** Records that {@code agent} asked for work or sent a heartbeat, with the capabilities it asked for (added to those known). */
   public Future<Void> seen(String agent, List<String> capabilities, String token, Instant now) {
     return pool.preparedQuery("INSERT INTO agents (id, capabilities, token, first_seen, last_seen) VALUES ($1, $2, $3, $4, $4)"

@@ -21,8 +21,12 @@ public record JobEvent(long seq, UUID jobId, Integer attempt, String type, Insta
   public static final String REPORT_REJECTED = "report.rejected";
   /** One decision of a goal run: step number, level, action, target, reason, ms, cost. */
   public static final String GOAL_DECISION = "goal.decision";
+  /** A step of the running attempt waits on something outside the grid: step, reason, message, since, until, agent. */
+  public static final String JOB_BLOCKED = "job.blocked";
+  /** It goes on: step, reason (what it had waited for), since, by (what ended the wait). */
+  public static final String JOB_UNBLOCKED = "job.unblocked";
   /** The event types a step may send of its own (a report of type {@code step.event}). */
-  public static final java.util.Set<String> STEP_EVENT_TYPES = java.util.Set.of(GOAL_DECISION);
+  public static final java.util.Set<String> STEP_EVENT_TYPES = java.util.Set.of(GOAL_DECISION, JOB_BLOCKED, JOB_UNBLOCKED);
 
   static JobEvent from(Row r) {
     return new JobEvent(r.getLong("seq"), r.getUUID("job_id"), r.getInteger("attempt"), r.getString("type"),

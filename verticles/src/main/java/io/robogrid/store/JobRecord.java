@@ -49,6 +49,11 @@ public final class JobRecord {
   public JsonObject pause;
   /** The outputs of the steps that succeeded before a pause, by step id: the next attempt does not run them again. */
   public JsonObject carried;
+  /**
+   * Set while a step of the running attempt waits on something outside the grid: step, reason, message, since, until,
+   * agent. Only a RUNNING job has it: the store clears it on every move out of RUNNING.
+   */
+  public JsonObject blocked;
 
   JobRecord(UUID id, String robot, int priority, int maxAttempts, JsonObject workflow, JsonObject input, JsonObject request,
             List<String> requires, Instant createdAt, UUID rerunOf) {
@@ -83,6 +88,7 @@ public final class JobRecord {
     c.approval = approval;
     c.pause = pause;
     c.carried = carried;
+    c.blocked = blocked;
     return c;
   }
 
@@ -109,6 +115,7 @@ public final class JobRecord {
     j.approval = (JsonObject) r.getValue("approval");
     j.pause = (JsonObject) r.getValue("pause");
     j.carried = (JsonObject) r.getValue("carried");
+    j.blocked = (JsonObject) r.getValue("blocked");
     return j;
   }
 
@@ -157,6 +164,7 @@ public final class JobRecord {
     if (approval != null) j.put("approval", approval);
     if (pause != null && !state.isTerminal()) j.put("pause", pause);
     if (carried != null && !carried.isEmpty()) j.put("carriedSteps", carriedSteps());
+    if (blocked != null && state == JobState.RUNNING) j.put("blocked", blocked);
     if (rerunOf != null) j.put("rerunOf", rerunOf.toString());
     return j;
   }

@@ -31,7 +31,7 @@ public final class JobStore {
 
   private static final String COLUMNS = "id, robot, state, priority, attempt, failures, max_attempts, workflow, input, request, requires,"
       + " run_at, created_at, started_at, finished_at, node, heartbeat_at, cancel_requested, error, result, rerun_of,"
-      + " metrics, review, approval, lost_attempts, pause, carried";
+      + " metrics, review, approval, lost_attempts, pause, carried, blocked";
   static final String EVENT_COLUMNS = "seq, job_id, attempt, type, at, data";
 
   /** One statement (so atomic without a transaction, and one round trip): the job, its first event, and a NOTIFY. */
@@ -52,7 +52,8 @@ public final class JobStore {
   private static final String LOCK_JOB = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1 FOR UPDATE";
   private static final String WRITE_PROGRESS = "UPDATE jobs SET state = $2, attempt = $3, failures = $4, run_at = $5, started_at = $6,"
       + " finished_at = $7, node = $8, heartbeat_at = $9, cancel_requested = $10, error = $11, result = $12,"
-      + " metrics = $13, review = $14, approval = $15, lost_attempts = $16, pause = $17, carried = $18 WHERE id = $1";
+      + " metrics = $13, review = $14, approval = $15, lost_attempts = $16, pause = $17, carried = $18,"
+      + " blocked = $19 WHERE id = $1";
   /** An attempt's start is when it ran ({@link ReportStore#markRunning}); one refused or lost while only claimed never started. */
   private static final String WRITE_ATTEMPT = "UPDATE attempts SET state = $3, node = coalesce($4, node),"
       + " started_at = CASE WHEN $3 = 'RUNNING' THEN coalesce(started_at, $5) ELSE started_at END,"
@@ -94,7 +95,8 @@ public final class JobStore {
       + " WHERE job_id = $1 AND (attempt = $2 OR step_id = ANY ($3::text[]) AND state = 'SUCCEEDED') ORDER BY step_id, attempt DESC";
   private static final String LIST = "SELECT " + COLUMNS + " FROM jobs WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR robot = $2)"
       + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))"
-      + " AND (NOT $6::boolean OR (review IS NOT NULL AND review->>'reviewedAt' IS NULL)) ORDER BY created_at DESC, id DESC LIMIT $5";
+      + " AND (NOT $6::boolean OR (review IS NOT NULL AND review->>'reviewedAt' IS NULL))"
+      + " AND (NOT $7::boolean OR (blocked IS NOT NULL AND state = 'RUNNING')) ORDER BY created_at DESC, id DESC LIMIT $5";
   private static final String EVENTS = "SELECT " + EVENT_COLUMNS + " FROM events WHERE seq > $1 AND ($2::uuid IS NULL OR job_id = $2) ORDER BY seq LIMIT $3";
 
   private final Pool pool;
@@ -332,7 +334,8 @@ public final class JobStore {
   private static Future<Void> write(SqlConnection c, JobRecord j) {
     return c.preparedQuery(WRITE_PROGRESS).execute(Tuple.from(new Object[] {j.id, j.state.name(), j.attempt, j.failures, JobRecord.odt(j.runAt),
         JobRecord.odt(j.startedAt), JobRecord.odt(j.finishedAt), j.node, JobRecord.odt(j.heartbeatAt), j.cancelRequested, j.error, j.result,
-        j.metrics, j.review, j.approval, j.lostAttempts, j.pause, j.carried})).mapEmpty();
+        j.metrics, j.review, j.approval, j.lostAttempts, j.pause, j.carried,
+        j.state == io.robogrid.core.JobState.RUNNING ? j.blocked : null})).mapEmpty(); // blocked: only ever on a RUNNING job
   }
 
   static Future<JobEvent> event(SqlClient c, UUID job, Integer attempt, String type, Instant at, JsonObject data) {
@@ -378,7 +381,7 @@ public final class JobStore {
 
   public Future<List<JobRecord>> list(JobQuery q) {
     return pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {q.state() == null ? null : q.state().name(), q.robot(),
-        JobRecord.odt(q.beforeCreatedAt()), q.beforeId(), q.limit(), q.reviewOpen()})).map(rows -> {
+        JobRecord.odt(q.beforeCreatedAt()), q.beforeId(), q.limit(), q.reviewOpen(), q.blocked()})).map(rows -> {
           List<JobRecord> out = new ArrayList<>();
           for (Row r : rows) out.add(JobRecord.from(r));
           return out;

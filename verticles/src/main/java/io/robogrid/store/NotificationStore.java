@@ -35,10 +35,10 @@ public final class NotificationStore {
     this.pool = pool;
   }
 
-  /** A job event a notification may be about: a job that failed, succeeded or waits for approval. */
-  public record Event(long seq, UUID jobId, String robot, int attempt, Instant at, JsonObject data) {}
+  /** A job event a notification may be about: a job that failed, succeeded, waits for approval ({@code job.state}) or is blocked ({@code job.blocked}). */
+  public record Event(long seq, String type, UUID jobId, String robot, int attempt, Instant at, JsonObject data) {}
 
-  /** One notification to make: {@code trigger} ({@code failure}, {@code success}, {@code approval}) to a target of a channel. */
+  /** One notification to make: {@code trigger} ({@code failure}, {@code success}, {@code approval}, {@code blocked}) to a target of a channel. */
   public record Wanted(String trigger, String channel, String target) {}
 
   /** A notification as stored. */
@@ -78,15 +78,15 @@ public final class NotificationStore {
               String previous = c.getString("snapshot"), snapshot = a.getString("snap");
               // the events after the last one read, and those the last scan's snapshot could not see yet (their
               // transaction was still open then, though their seq may be lower)
-              return conn.preparedQuery("SELECT e.seq, e.job_id, e.attempt, e.at, e.data, j.robot FROM events e JOIN jobs j ON j.id = e.job_id"
+              return conn.preparedQuery("SELECT e.seq, e.type, e.job_id, e.attempt, e.at, e.data, j.robot FROM events e JOIN jobs j ON j.id = e.job_id"
                       + " WHERE e.seq IN (SELECT seq FROM events WHERE seq > $1 AND seq <= $2 UNION SELECT seq FROM events WHERE $3::text IS NOT NULL"
                       + " AND xid >= pg_snapshot_xmin($3::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $3::pg_snapshot) AND seq > $4 AND seq <= $2)"
-                      + " AND e.type = 'job.state' AND e.data->>'to' IN ('FAILED', 'SUCCEEDED', 'WAITING_APPROVAL')"
+                      + " AND (e.type = 'job.state' AND e.data->>'to' IN ('FAILED', 'SUCCEEDED', 'WAITING_APPROVAL') OR e.type = 'job.blocked')"
                       + " AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event_seq = e.seq) ORDER BY e.seq LIMIT " + BATCH)
                   .execute(Tuple.of(last, top, previous, since)).compose(rows -> {
                     List<Event> events = new ArrayList<>();
                     for (Row r : rows) {
-                      events.add(new Event(r.getLong("seq"), r.getUUID("job_id"), r.getString("robot"),
+                      events.add(new Event(r.getLong("seq"), r.getString("type"), r.getUUID("job_id"), r.getString("robot"),
                           r.getInteger("attempt") == null ? 0 : r.getInteger("attempt"), JobRecord.instant(r, "at"), (JsonObject) r.getValue("data")));
                     }
                     Future<Integer> made = Future.succeededFuture(0);

@@ -37,6 +37,11 @@ public final class ReportStore {
       + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.finished', $9, $10 FROM s RETURNING " + JobStore.EVENT_COLUMNS;
   private static final String STEP_EVENT = "WITH " + LIVE
       + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, $3, $4, $5 FROM live RETURNING " + JobStore.EVENT_COLUMNS;
+  /** Blocked and unblocked set the job's {@code blocked} beside their event: what the job's JSON and the filters show. */
+  private static final String BLOCKED = "WITH live AS (UPDATE jobs SET blocked = $5 WHERE id = $1 AND attempt = $2 AND state = 'RUNNING' RETURNING 1)"
+      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, $3, $4, $5 FROM live RETURNING " + JobStore.EVENT_COLUMNS;
+  private static final String UNBLOCKED = "WITH live AS (UPDATE jobs SET blocked = NULL WHERE id = $1 AND attempt = $2 AND state = 'RUNNING' RETURNING 1)"
+      + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, $3, $4, $5 FROM live RETURNING " + JobStore.EVENT_COLUMNS;
   private static final String STEP_LOG = "WITH " + LIVE
       + " INSERT INTO events (job_id, attempt, type, at, data) SELECT $1, $2, 'step.log', $3, $4 FROM live RETURNING " + JobStore.EVENT_COLUMNS;
   /** The live check takes a share lock, so that the transition ending the attempt cannot slip in and leave an orphan lease row. */
@@ -95,7 +100,8 @@ public final class ReportStore {
   public Future<List<JobEvent>> stepEvent(UUID id, int attempt, String step, String type, JsonObject data, Instant at) {
     if (!JobEvent.STEP_EVENT_TYPES.contains(type)) return Future.failedFuture(new IllegalArgumentException("no step event type '" + type + "'"));
     JsonObject d = (data == null ? new JsonObject() : data.copy()).put("step", step);
-    return fenced(pool.preparedQuery(STEP_EVENT).execute(Tuple.of(id, attempt, type, JobRecord.odt(at), d)), id, attempt);
+    String sql = JobEvent.JOB_BLOCKED.equals(type) ? BLOCKED : JobEvent.JOB_UNBLOCKED.equals(type) ? UNBLOCKED : STEP_EVENT;
+    return fenced(pool.preparedQuery(sql).execute(Tuple.of(id, attempt, type, JobRecord.odt(at), d)), id, attempt);
   }
 
   public Future<List<JobEvent>> stepLog(UUID id, int attempt, String step, String level, String message, Instant now) {

@@ -34,7 +34,10 @@ import java.util.regex.Pattern;
 final class AgentsApi {
   static final long RECHECK_MS = 2_000;
   private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
-  private static final Set<String> TYPES = Set.of("progress", "log", "result", "error");
+  private static final Set<String> TYPES = Set.of("progress", "log", "result", "error", "blocked");
+  /** The longest an agent may say its work waits (a person's answer, a batch window): beyond it, say so again. */
+  static final Duration MAX_BLOCKED = Duration.ofDays(30);
+  private static final int MAX_REASON = 500;
   private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error");
   /**
    * The classes an agent may give its error: what says something about the work. Those the grid keeps for itself
@@ -223,14 +226,15 @@ final class AgentsApi {
   }
 
   /**
-   * An agent's report: {@code {"type": "progress|log|result|error", "step", "attempt", "output", "message"}} (and
-   * {@code level} for a log line, {@code errorClass} for an error). Any report keeps the claim alive.
+   * An agent's report: {@code {"type": "progress|log|result|error|blocked", "step", "attempt", "output", "message"}} (and
+   * {@code level} for a log line, {@code errorClass} for an error, {@code reason} and {@code maxWait} for blocked). Any
+   * report keeps the claim alive.
    */
   private Future<JsonObject> report(RoutingContext ctx) {
     UUID job = JobsApi.jobId(ctx);
-    JsonObject body = JobsApi.only(JobsApi.body(ctx), "type", "step", "attempt", "output", "message", "level", "errorClass");
+    JsonObject body = JobsApi.only(JobsApi.body(ctx), "type", "step", "attempt", "output", "message", "level", "errorClass", "reason", "maxWait");
     String type = body.getValue("type") instanceof String s ? s : null;
-    if (type == null || !TYPES.contains(type)) throw RoboGridException.invalidRequest("type: must be one of progress, log, result, error");
+    if (type == null || !TYPES.contains(type)) throw RoboGridException.invalidRequest("type: must be one of progress, log, result, error, blocked");
     if (!(body.getValue("step") instanceof String step) || step.isBlank()) throw RoboGridException.invalidRequest("step: is required (the step's id)");
     if (!(body.getValue("attempt") instanceof Integer attempt) || attempt < 1) {
       throw RoboGridException.invalidRequest("attempt: is required (the attempt number the work was handed out with)");
@@ -248,16 +252,45 @@ final class AgentsApi {
     if (errorClass != null && !("error".equals(type) && errorClass instanceof String c && AGENT_CLASSES.contains(ErrorClass.fromName(c)))) {
       throw RoboGridException.invalidRequest("errorClass: only an error report has one, one of " + AGENT_CLASSES + " (default AGENT_ERROR)");
     }
+    Instant now = clock.instant();
+    Instant until = blocked(type, body, now);
     JsonObject outcome = body.copy();
     outcome.remove("step");
     outcome.remove("attempt");
+    outcome.remove("maxWait");
+    if (until != null) outcome.put("until", until.toString());
     if ("result".equals(type) && output == null) outcome.put("output", new JsonObject());
-    Instant now = clock.instant();
     return store.report(job, step, attempt, outcome, JobsApi.caller(ctx), now, now.plus(options.heartbeatTimeout())).map(work -> {
       vertx.eventBus().send(RunnerAddresses.agent(work.node()), work.key().toJson().mergeIn(outcome).put("agent", work.agent()).put("attempt", attempt));
       return new JsonObject().put("accepted", true).put("jobId", job.toString()).put("step", step).put("attempt", attempt)
           .put("state", work.state());
     });
+  }
+
+  /**
+   * Checks a {@code blocked} report ({@code reason} required, {@code maxWait} optional) and gives the time it may
+   * wait until (null: no bound but a cancel); {@code reason} and {@code maxWait} belong to a blocked report only.
+   */
+  private static Instant blocked(String type, JsonObject body, Instant now) {
+    Object reason = body.getValue("reason"), maxWait = body.getValue("maxWait");
+    if (!"blocked".equals(type)) {
+      if (reason != null || maxWait != null) throw RoboGridException.invalidRequest("reason, maxWait: only a blocked report has them");
+      return null;
+    }
+    if (!(reason instanceof String r) || r.isBlank() || r.length() > MAX_REASON) {
+      throw RoboGridException.invalidRequest("reason: a blocked report says what it waits for, in 1 to " + MAX_REASON + " characters");
+    }
+    if (maxWait == null) return null;
+    Duration d;
+    try {
+      d = maxWait instanceof String m ? Durations.parse(m) : null;
+    } catch (RuntimeException e) {
+      d = null;
+    }
+    if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(MAX_BLOCKED) > 0) {
+      throw RoboGridException.invalidRequest("maxWait: '" + maxWait + "' must be a duration from 1s to 30d (\"2h\", \"3d\")");
+    }
+    return now.plus(d);
   }
 
   private static String agentId(RoutingContext ctx) {

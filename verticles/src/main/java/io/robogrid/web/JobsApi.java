@@ -239,7 +239,10 @@ final class JobsApi {
     String review = Params.one(ctx, "review");
     if (review != null && !review.isEmpty() && !review.equals("open")) throw RoboGridException.invalidRequest("review: the only filter is 'open'");
     boolean reviewOpen = "open".equals(review);
-    return store.list(new JobQuery(s, robot == null || robot.isEmpty() ? null : robot, limit, beforeAt, beforeId, reviewOpen)).map(jobs -> {
+    String blocked = Params.one(ctx, "blocked");
+    if (blocked != null && !blocked.isEmpty() && !blocked.equals("true")) throw RoboGridException.invalidRequest("blocked: the only filter is 'true'");
+    JobQuery q = new JobQuery(s, robot == null || robot.isEmpty() ? null : robot, limit, beforeAt, beforeId, reviewOpen, "true".equals(blocked));
+    return store.list(q).map(jobs -> {
       JsonArray out = new JsonArray();
       jobs.forEach(j -> out.add(annotate.apply(j.toJson())));
       JsonObject page = new JsonObject().put("jobs", out);

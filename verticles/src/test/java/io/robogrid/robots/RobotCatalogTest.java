@@ -120,7 +120,7 @@ class RobotCatalogTest {
     List<String> items = List.of(loadFailure().split("; "));
     assertEquals(List.of("robots.json: robots[0] (r).notify.onFailure.email[1]: 'not-an-address' is not an email address",
         "robots.json: robots[0] (r).notify.onFailure.sms: unknown channel (use email or webhook)",
-        "robots.json: robots[0] (r).notify.onWhatever: unknown (use onFailure, onApprovalNeeded or onSuccess)",
+        "robots.json: robots[0] (r).notify.onWhatever: unknown (use onFailure, onApprovalNeeded, onSuccess or onBlocked)",
         "robots.json: robots[0] (r).notify.onSuccess.webhook[0]: 'ftp://x' is not an http(s) URL"), items);
 
     write("robots.json", """

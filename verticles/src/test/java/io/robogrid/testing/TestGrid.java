@@ -84,6 +84,16 @@ public final class TestGrid {
    */
   public static TestGrid start(Vertx vertx, DatabaseOptions db, java.util.function.Supplier<JsonObject> databaseStatus, String robotsJson,
                                int slots, JsonObject runnerSettings, String... capabilities) {
+    return start(vertx, db, databaseStatus, robotsJson, slots, runnerSettings, null, capabilities);
+  }
+
+  /** A grid whose coordinator reads {@code agents} as the node config's {@code agents} section ({@code unreachableAfter}). */
+  public static TestGrid startWithAgents(Vertx vertx, String robotsJson, JsonObject agents, String... capabilities) {
+    return start(vertx, TestDatabase.newDatabaseOptions(), null, robotsJson, 4, new JsonObject(), agents, capabilities);
+  }
+
+  private static TestGrid start(Vertx vertx, DatabaseOptions db, java.util.function.Supplier<JsonObject> databaseStatus, String robotsJson,
+                                int slots, JsonObject runnerSettings, JsonObject agents, String... capabilities) {
     Pool pool = db.pool(vertx);
     Await.result(Migrations.apply(pool));
     Await.result(pool.close());
@@ -93,7 +103,7 @@ public final class TestGrid {
     Random random = new Random();
     StepCatalog steps = StepCatalog.builtIn();
     CoordinatorOptions co = CoordinatorOptions.fromJson(new JsonObject()
-        .put("heartbeatTimeout", "3s").put("sweepInterval", "300ms").put("pollInterval", "1s"));
+        .put("heartbeatTimeout", "3s").put("sweepInterval", "300ms").put("pollInterval", "1s"), null, agents);
     JsonObject runner = new JsonObject().put("slots", slots).put("heartbeatInterval", "500ms").put("statusInterval", "500ms")
         .put("shutdownGrace", "2s").put("leaseWait", "500ms")
         .put("browser", new JsonObject().put("recycleAfter", 3).put("actionTimeout", "5s"));

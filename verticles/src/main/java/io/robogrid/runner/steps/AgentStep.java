@@ -31,6 +31,8 @@ import java.util.function.Consumer;
 public final class AgentStep implements StepExecutor {
   private static final long CHECK_MS = 5_000;
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
+  /** The reason of a step whose capability no agent asks for (agents.unreachableAfter). */
+  public static final String UNREACHABLE = "AGENT_UNREACHABLE";
 
   private final String node;
   /** The steps waiting here, by their work's key. */
@@ -52,17 +54,20 @@ public final class AgentStep implements StepExecutor {
     Vertx vertx = ctx.vertx();
     AgentStore.Key key = new AgentStore.Key(ctx.jobId(), ctx.attempt(), ctx.stepId(), ctx.tries());
     Promise<JsonObject> done = Promise.promise();
-    waiting.put(key, news -> news(ctx, news, done));
+    Blocking blocking = new Blocking(ctx, done);
+    waiting.put(key, news -> news(ctx, news, done, blocking));
     listen(vertx)
         .compose(v -> vertx.eventBus().<JsonObject>request(CoordinatorAddresses.AGENT_OFFER,
             key.toJson().put("capability", capability).put("parameters", parameters).put("node", node), REQUEST))
         .onSuccess(v -> ctx.log().log("info", "waiting for an agent offering '" + capability + "'"))
         .onFailure(e -> done.tryFail(new StepFailure(ErrorClass.UNKNOWN, "the work could not be offered to agents: " + e.getMessage())));
-    long checker = vertx.setPeriodic(CHECK_MS, t -> check(vertx, key, ctx, done));
+    long checker = vertx.setPeriodic(CHECK_MS, t -> check(vertx, key, ctx, done, blocking));
     ctx.cancellation().onCancel(() -> done.tryFail(new StepFailure(ErrorClass.CANCELLED, ctx.cancellation().reason())));
     done.future().onComplete(ar -> {
       waiting.remove(key);
       vertx.cancelTimer(checker);
+      // a try that ends blocked (cancelled, timed out, past its maxWait) leaves its job blocked no longer
+      blocking.unblock(ar.succeeded() ? "the agent reported its result" : "the step ended: " + ar.cause().getMessage());
       if (ar.failed() && !(ar.cause() instanceof AgentFailure)) {
         vertx.eventBus().send(CoordinatorAddresses.AGENT_WITHDRAW, key.toJson().put("reason", ar.cause().getMessage()));
       }
@@ -89,12 +94,12 @@ public final class AgentStep implements StepExecutor {
   }
 
   /** Reads the stored state of the work: a result whose message was lost still ends the step, and so does a withdrawal. */
-  private void check(Vertx vertx, AgentStore.Key key, StepContext ctx, Promise<JsonObject> done) {
+  private void check(Vertx vertx, AgentStore.Key key, StepContext ctx, Promise<JsonObject> done, Blocking blocking) {
     vertx.eventBus().<JsonObject>request(CoordinatorAddresses.AGENT_CHECK, key.toJson(), REQUEST).onSuccess(reply -> {
       JsonObject w = reply.body();
       String state = w.getString("state");
       if (AgentStore.DONE.equals(state) && w.getJsonObject("outcome") != null) {
-        news(ctx, w.getJsonObject("outcome").copy().put("agent", w.getString("agent")).put("attempt", w.getInteger("attempt")), done);
+        news(ctx, w.getJsonObject("outcome").copy().put("agent", w.getString("agent")).put("attempt", w.getInteger("attempt")), done, blocking);
       } else if (AgentStore.WITHDRAWN.equals(state)) {
         JsonObject why = w.getJsonObject("outcome", new JsonObject());
         done.tryFail(new StepFailure(ErrorClass.UNKNOWN, "the agent work was withdrawn: " + why.getString("withdrawn", "unknown reason")));
@@ -102,16 +107,27 @@ public final class AgentStep implements StepExecutor {
     }); // no answer: the next check asks again
   }
 
-  private void news(StepContext ctx, JsonObject news, Promise<JsonObject> done) {
+  private void news(StepContext ctx, JsonObject news, Promise<JsonObject> done, Blocking blocking) {
     if (done.future().isComplete()) return;
     String agent = "agent " + news.getString("agent", "?");
     int attempt = news.getInteger("attempt", 0);
     String message = news.getString("message");
     switch (news.getString("type", "")) {
-      case "claimed" -> ctx.log().log("info", agent + " claimed the work (attempt " + attempt + ")");
-      case "lost" -> ctx.log().log("warn", agent + " lost its claim (attempt " + attempt + "): no heartbeat in time; the work is offered again");
-      case "progress" -> ctx.log().log("info", agent + " progress" + (news.getValue("output") == null ? "" : " " + news.getValue("output"))
-          + (message == null ? "" : ": " + message));
+      case "claimed" -> {
+        ctx.log().log("info", agent + " claimed the work (attempt " + attempt + ")");
+        if (blocking.unreachable()) blocking.unblock(agent + " claimed the work");
+      }
+      case "lost" -> {
+        ctx.log().log("warn", agent + " lost its claim (attempt " + attempt + "): no heartbeat in time; the work is offered again");
+        blocking.unblock(agent + " lost its claim"); // what it waited for went with it; the work waits for an agent again
+      }
+      case "progress" -> {
+        ctx.log().log("info", agent + " progress" + (news.getValue("output") == null ? "" : " " + news.getValue("output"))
+            + (message == null ? "" : ": " + message));
+        blocking.unblock(agent + " reported progress");
+      }
+      case "blocked" -> blocking.blockedByAgent(news.getString("agent", "?"), news.getString("reason"), message, news.getString("until"));
+      case "unreachable" -> blocking.unreachable(news.getString("capability"), news.getLong("afterMs", 0L));
       case "log" -> ctx.log().log(news.getString("level", "info"), agent + ": " + message);
       case "result" -> done.tryComplete(news.getJsonObject("output", new JsonObject()));
       case "error" -> {
@@ -120,6 +136,76 @@ public final class AgentStep implements StepExecutor {
             agent + " reported an error (attempt " + attempt + "): " + (message == null ? "no message" : message)));
       }
       default -> { } // a kind of news this runner does not know: nothing to do
+    }
+  }
+
+  /**
+   * Whether this try's job shows as blocked, and why. An agent's {@code blocked} report holds the step's own timeout
+   * (its {@code maxWait} bounds the wait instead: past it the step fails with BLOCKED_TOO_LONG); work no agent asks
+   * for is shown blocked as AGENT_UNREACHABLE but keeps its timeout. Progress, a result, an error, a lost claim (and,
+   * for AGENT_UNREACHABLE, a claim) end it. Each change goes to the job as a {@code job.blocked} or {@code job.unblocked}
+   * event, which sets or clears the job's {@code blocked}.
+   */
+  private static final class Blocking {
+    private final StepContext ctx;
+    private final Promise<JsonObject> done;
+    private JsonObject blocked;
+    private long maxWaitTimer = -1;
+
+    Blocking(StepContext ctx, Promise<JsonObject> done) {
+      this.ctx = ctx;
+      this.done = done;
+    }
+
+    boolean unreachable() {
+      return blocked != null && UNREACHABLE.equals(blocked.getString("reason"));
+    }
+
+    void blockedByAgent(String agent, String reason, String message, String until) {
+      if (reason == null || done.future().isComplete()) return;
+      if (blocked != null && reason.equals(blocked.getString("reason")) && java.util.Objects.equals(until, blocked.getString("until"))) return;
+      String since = blocked != null && !unreachable() ? blocked.getString("since") : java.time.Instant.now().toString();
+      JsonObject b = new JsonObject().put("reason", reason).put("since", since).put("until", until).put("agent", agent);
+      if (message != null) b.put("message", message);
+      cancelMaxWait();
+      ctx.timeout().hold();
+      if (until != null) {
+        long ms = java.time.Duration.between(java.time.Instant.now(), java.time.Instant.parse(until)).toMillis();
+        maxWaitTimer = ctx.vertx().setTimer(Math.max(1, ms), t -> done.tryFail(new StepFailure(ErrorClass.BLOCKED_TOO_LONG,
+            "agent " + agent + " reported the step blocked (" + reason + ") since " + since + " and it did not go on before " + until)));
+      }
+      ctx.log().log("warn", "agent " + agent + " is blocked: " + reason + (until == null ? "" : " (waiting until " + until + " at most)"));
+      set(b);
+    }
+
+    void unreachable(String capability, long afterMs) {
+      if (blocked != null || done.future().isComplete()) return; // an agent's own report says more
+      String message = "no agent offering '" + capability + "' has asked for work for " + java.time.Duration.ofMillis(afterMs).toMinutes() + " min";
+      ctx.log().log("warn", "blocked: " + message);
+      set(new JsonObject().put("reason", UNREACHABLE).put("message", message).put("since", java.time.Instant.now().toString()).put("capability", capability));
+    }
+
+    void unblock(String by) {
+      if (blocked == null) return;
+      cancelMaxWait();
+      JsonObject was = blocked;
+      blocked = null;
+      if (!done.future().isComplete()) {
+        if (!UNREACHABLE.equals(was.getString("reason"))) ctx.timeout().restart();
+        ctx.log().log("info", "no longer blocked: " + by);
+      }
+      ctx.events().event(io.robogrid.store.JobEvent.JOB_UNBLOCKED, new JsonObject().put("reason", was.getString("reason"))
+          .put("since", was.getString("since")).put("by", by));
+    }
+
+    private void set(JsonObject b) {
+      blocked = b;
+      ctx.events().event(io.robogrid.store.JobEvent.JOB_BLOCKED, b.copy());
+    }
+
+    private void cancelMaxWait() {
+      if (maxWaitTimer >= 0) ctx.vertx().cancelTimer(maxWaitTimer);
+      maxWaitTimer = -1;
     }
   }
 

@@ -134,7 +134,8 @@ final class BrowserRecovery {
     for (StepSpec s : job.login().steps()) {
       chain = chain.compose(v -> {
         StepContext sub = new StepContext(ctx.vertx(), ctx.jobId(), ctx.attempt(), "login." + s.id(), s.type(), 1, ctx.resolver().apply(s.with()),
-            ctx.cancellation(), ctx.log(), job, ctx.artifacts(), ctx.budget(), ctx.resolver(), ctx.desktops(), ctx.redact(), ctx.events(), ctx.secrets());
+            ctx.cancellation(), ctx.log(), job, ctx.artifacts(), ctx.budget(), ctx.resolver(), ctx.desktops(), ctx.redact(), ctx.events(), ctx.secrets(),
+            StepContext.StepTimeout.NONE);
         try {
           ctx.budget().spend("login step " + s.id());
         } catch (StepFailure f) {
