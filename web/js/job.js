@@ -4,6 +4,7 @@
 
 import { api, blob } from './api.js';
 import { badge, bytes, duration, el, facts, fill, jsonBlock, shortId, TERMINAL, time, timeEl } from './dom.js';
+import { timeline } from './timeline.js';
 
 const FINISHED_STEP = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -26,10 +27,12 @@ export function jobView(root, ctx, id) {
   const data = el('div', { class: 'data' });
   const artifacts = el('ul', { class: 'artifacts', testid: 'artifacts' });
   const feed = el('ol', { class: 'feed', testid: 'event-feed' });
+  const chart = el('div', { class: 'timeline-box', testid: 'timeline' });
 
   root.append(
     el('p', { class: 'crumbs' }, el('a', { href: '#/jobs' }, '← Jobs')),
     el('section', { class: 'panel', testid: 'job-view', dataset: { jobId: id } }, header, actions, progress),
+    el('section', { class: 'panel' }, el('h3', null, 'Timeline'), chart),
     el('div', { class: 'columns' },
       el('section', { class: 'panel' }, el('h3', null, 'Steps'), steps, data),
       el('div', null,
@@ -39,6 +42,7 @@ export function jobView(root, ctx, id) {
   // ---- loading
 
   let inFlight = false;
+  let historyLoaded = false;
   let again = false;
   let timer = null;
 
@@ -67,7 +71,9 @@ export function jobView(root, ctx, id) {
     try {
       const answer = await api('GET', `/jobs/${encodeURIComponent(id)}/events?limit=${FEED_MAX}`);
       answer.events.forEach(e => events.set(e.seq, e));
+      historyLoaded = true;
       renderFeed(true);
+      renderTimeline();
     } catch (e) {
       if (!destroyed && e.code !== 'JOB_NOT_FOUND') ctx.showError(e);
     }
@@ -81,6 +87,13 @@ export function jobView(root, ctx, id) {
     renderSteps();
     renderData();
     renderArtifacts();
+    renderTimeline();
+  }
+
+  /** Drawn from the job and its events together: once both are in, then at each change of either. */
+  function renderTimeline() {
+    if (!job || !historyLoaded) return;
+    fill(chart, timeline(job, [...events.values()].sort((a, b) => a.seq - b.seq)));
   }
 
   function renderHeader() {
