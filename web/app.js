@@ -1,4 +1,4 @@
-// RoboGrid dashboard: the token, the hash routes (#/jobs, #/jobs/<id>, #/robots, #/cluster), the error banner and
+// RoboGrid dashboard: the token, the hash routes (#/overview, #/jobs, #/jobs/<id>, #/robots, #/cluster), the error banner and
 // the one event stream every view listens to. Plain ES modules: no build step, nothing from the internet.
 
 import { api, forgetToken, onUnauthorized, setToken, token } from './js/api.js';
@@ -7,6 +7,7 @@ import { jobsView } from './js/jobs.js';
 import { jobView } from './js/job.js';
 import { robotsView } from './js/robots.js';
 import { clusterView } from './js/cluster.js';
+import { overviewView } from './js/overview.js';
 
 const $ = id => document.getElementById(id);
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i; // a link's text never reaches an API path
@@ -116,7 +117,7 @@ function route() {
   const [name, arg] = (location.hash || '#/jobs').replace(/^#\/?/, '').split('/');
   unmount();
   clearError();
-  const active = name === 'robots' || name === 'cluster' ? name : 'jobs';
+  const active = ['robots', 'cluster', 'overview'].includes(name) ? name : 'jobs';
   document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.dataset.view === active));
   if (name === 'jobs' && arg) {
     if (!JOB_ID.test(arg)) {
@@ -128,6 +129,9 @@ function route() {
   } else if (name === 'robots') {
     current = robotsView(view, viewContext());
     document.title = 'Robots · RoboGrid';
+  } else if (name === 'overview') {
+    current = overviewView(view, viewContext());
+    document.title = 'Overview · RoboGrid';
   } else if (name === 'cluster') {
     current = clusterView(view, viewContext());
     document.title = 'Cluster · RoboGrid';

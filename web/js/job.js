@@ -4,6 +4,7 @@
 
 import { api, blob } from './api.js';
 import { badge, bytes, duration, el, facts, fill, jsonBlock, shortId, TERMINAL, time, timeEl } from './dom.js';
+import { timeline } from './timeline.js';
 
 const FINISHED_STEP = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -26,10 +27,12 @@ export function jobView(root, ctx, id) {
   const data = el('div', { class: 'data' });
   const artifacts = el('ul', { class: 'artifacts', testid: 'artifacts' });
   const feed = el('ol', { class: 'feed', testid: 'event-feed' });
+  const chart = el('div', { class: 'timeline-box', testid: 'timeline' });
 
   root.append(
     el('p', { class: 'crumbs' }, el('a', { href: '#/jobs' }, '← Jobs')),
     el('section', { class: 'panel', testid: 'job-view', dataset: { jobId: id } }, header, actions, progress),
+    el('section', { class: 'panel' }, el('h3', null, 'Timeline'), chart),
     el('div', { class: 'columns' },
       el('section', { class: 'panel' }, el('h3', null, 'Steps'), steps, data),
       el('div', null,
@@ -39,6 +42,7 @@ export function jobView(root, ctx, id) {
   // ---- loading
 
   let inFlight = false;
+  let historyLoaded = false;
   let again = false;
   let timer = null;
 
@@ -67,7 +71,9 @@ export function jobView(root, ctx, id) {
     try {
       const answer = await api('GET', `/jobs/${encodeURIComponent(id)}/events?limit=${FEED_MAX}`);
       answer.events.forEach(e => events.set(e.seq, e));
+      historyLoaded = true;
       renderFeed(true);
+      renderTimeline();
     } catch (e) {
       if (!destroyed && e.code !== 'JOB_NOT_FOUND') ctx.showError(e);
     }
@@ -81,6 +87,13 @@ export function jobView(root, ctx, id) {
     renderSteps();
     renderData();
     renderArtifacts();
+    renderTimeline();
+  }
+
+  /** Drawn from the job and its events together: once both are in, then at each change of either. */
+  function renderTimeline() {
+    if (!job || !historyLoaded) return;
+    fill(chart, timeline(job, [...events.values()].sort((a, b) => a.seq - b.seq)));
   }
 
   function renderHeader() {
@@ -90,6 +103,7 @@ export function jobView(root, ctx, id) {
       el('div', { class: 'title' },
         el('h2', null, 'Job ', el('span', { class: 'mono' }, shortId(job.id))),
         el('span', { testid: 'job-state' }, badge(job.state)),
+        job.blocked ? badge('BLOCKED', 'job-blocked') : null,
         job.cancelRequested ? el('span', { class: 'muted' }, 'cancel requested') : null,
         job.pause && job.state === 'RUNNING' ? el('span', { class: 'muted', testid: 'pause-requested' }, 'pausing at the next step boundary') : null,
         el('span', { class: 'mono muted small', title: 'job id' }, job.id)),
@@ -109,6 +123,7 @@ export function jobView(root, ctx, id) {
       job.error ? errorBox(job.error, 'job-error') : null,
       approvalBox(job),
       pauseBox(job),
+      blockedBox(job),
       job.review ? el('div', { class: 'note warn' },
         `Flagged for review (${job.review.reason || 'review'}): ${job.review.message || ''}`,
         job.review.reviewedAt ? ` — reviewed ${time(job.review.reviewedAt)}${job.review.note ? `: ${job.review.note}` : ''}` : '') : null);
@@ -124,6 +139,16 @@ export function jobView(root, ctx, id) {
     const words = a.comment || a.reason;
     return el('div', { class: `note ${a.decision === 'approved' ? 'ok' : 'bad'}`, testid: 'approval' },
       `${a.decision[0].toUpperCase()}${a.decision.slice(1)} by ${a.by || '?'} at ${time(a.at)}`, words ? `: “${words}”` : '');
+  }
+
+  // a mark on a running job: its step waits on something outside the grid (an agent's report, or no agent asking)
+  function blockedBox(j) {
+    const b = j.blocked;
+    if (!b) return null;
+    const who = b.agent ? ` by agent ${b.agent}` : b.capability ? ` (capability ${b.capability})` : '';
+    return el('div', { class: 'note warn', testid: 'blocked' }, `Blocked at step ${b.step || '?'}${who}: ${b.reason}`,
+      b.message ? ` — ${b.message}` : '', b.since ? `. Since ${time(b.since)}` : '',
+      b.until ? `; fails as BLOCKED_TOO_LONG at ${time(b.until)}.` : '.');
   }
 
   function pauseBox(j) {
@@ -325,6 +350,8 @@ export function jobView(root, ctx, id) {
       case 'step.started': return `${d.step} try ${d.tries}`;
       case 'step.finished': return `${d.step} ${d.state} after ${d.tries} ${d.tries === 1 ? 'try' : 'tries'} in ${duration(d.durationMs)}${d.error ? ` (${d.error.code}: ${d.error.message})` : ''}`;
       case 'step.log': return `${d.step} [${d.level}] ${d.message}`;
+      case 'job.blocked': return `${d.step} blocked: ${d.reason}${d.message ? ` — ${d.message}` : ''}${d.until ? ` (until ${time(d.until)})` : ''}`;
+      case 'job.unblocked': return `${d.step} no longer blocked: ${d.by || ''}`;
       case 'lease.taken': return `${d.resource} on ${d.node}`;
       case 'lease.released': return `${d.resource} on ${d.node}${d.reason ? ` (${d.reason})` : ''}`;
       case 'artifact': return `${d.name} (${d.contentType}, ${bytes(d.size)})${d.step ? ` from ${d.step}` : ''}`;

@@ -55,7 +55,7 @@ export function jobsView(root, ctx) {
       onanimationend: e => e.currentTarget.classList.remove('flash') },
       el('td', { class: 'mono', title: job.id }, el('a', { href: `#/jobs/${job.id}`, onclick: e => e.stopPropagation() }, shortId(job.id))),
       el('td', { class: job.robot ? null : 'muted' }, job.robot || (job.partial ? '…' : '(inline)')),
-      el('td', { testid: 'job-state' }, badge(job.state)),
+      el('td', { testid: 'job-state' }, badge(job.state), job.blocked ? ' ' : null, job.blocked ? badge('BLOCKED', 'job-blocked') : null),
       el('td', { class: 'num' }, job.maxAttempts ? `${job.attempt}/${job.maxAttempts}` : String(job.attempt ?? '')),
       el('td', null, timeEl(job.createdAt)),
       el('td', { class: 'mono' }, job.node || ''));
@@ -65,7 +65,7 @@ export function jobsView(root, ctx) {
   // row's highlight is not restarted by the next event).
   const rows = new Map(); // id → {tr, sig}
   function rowFor(job) {
-    const sig = [job.partial, job.state, job.attempt, job.maxAttempts, job.robot, job.node, job.createdAt].join('|');
+    const sig = [job.partial, job.state, !!job.blocked, job.attempt, job.maxAttempts, job.robot, job.node, job.createdAt].join('|');
     const known = rows.get(job.id);
     if (known && known.sig === sig) return known.tr;
     const tr = row(job);

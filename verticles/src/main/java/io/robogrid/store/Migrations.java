@@ -26,7 +26,7 @@ public final class Migrations {
       "V005__schedules.sql", "V006__approvals.sql", "V007__secrets.sql",
       "V008__api_tokens.sql", "V009__agents.sql", "V010__notifications.sql", "V011__idempotency.sql", "V012__lost_attempts.sql",
       "V013__goal_paths.sql", "V014__retention.sql", "V015__claim_by_requirement_set.sql",
-      "V016__pause.sql", "V017__blocked.sql");
+      "V016__pause.sql", "V017__blocked.sql", "V018__overview.sql");
   private static final long LOCK_KEY = 0x526f626f47726964L; // "RoboGrid"
 
   private Migrations() {}

@@ -109,6 +109,10 @@ public final class WebVerticle extends VerticleBase {
     new RobotsApi(robots, new io.robogrid.store.ScheduleStore(pool), clock, vertx.eventBus()).mount(api);
     new SecretsApi(vertx, store.secrets(), keys, clock).mount(api);
     api.get("/cluster", Role.VIEWER, ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
+    io.robogrid.store.OverviewStore overview = new io.robogrid.store.OverviewStore(pool);
+    new OverviewApi(overview, store.grid(), view, clock).mount(api);
+    QueueSampler sampler = new QueueSampler(overview, store.grid(), clock);
+    vertx.setPeriodic(0, QueueSampler.CHECK_EVERY.toMillis(), t -> sampler.tick());
     new NotificationsApi(new io.robogrid.store.NotificationStore(pool)).mount(api);
     new GoalsApi(new io.robogrid.store.GoalPathStore(pool), new io.robogrid.store.CostStore(pool), clock).mount(api);
     EventStream stream = new EventStream(vertx, store);

@@ -76,6 +76,7 @@ class AuthorizationTest {
         new Endpoint(HttpMethod.GET, "/stream", "viewer", "/api/v1/stream", null),
         new Endpoint(HttpMethod.GET, "/paths", "viewer", "/api/v1/paths", null),
         new Endpoint(HttpMethod.GET, "/costs", "viewer", "/api/v1/costs", null),
+        new Endpoint(HttpMethod.GET, "/overview", "viewer", "/api/v1/overview", null),
         new Endpoint(HttpMethod.DELETE, "/paths/:id", "operator", "/api/v1/paths/12345", null),
         new Endpoint(HttpMethod.DELETE, "/paths", "operator", "/api/v1/paths?site=http%3A%2F%2Fnowhere.test", null),
         new Endpoint(HttpMethod.POST, "/jobs", "operator", "/api/v1/jobs", "{\"robot\": \"nightly\"}"),

@@ -340,4 +340,29 @@ class DashboardTest {
     assertThat(page.getByTestId("node-row")).hasCount(1);
     assertThat(page.locator("[data-testid=queue-state][data-state=QUEUED]")).isVisible();
   }
+
+  @Test
+  void aBlockedJobShowsWhyInTheListAndInItsViewUntilTheAgentGoesOn() {
+    String token = grid.token("dash-agents", "agent");
+    String job = grid.submit(TestGrid.inline(null, TestGrid.step("sign", "agent", new JsonObject().put("capability", "signing")))).getString("id");
+    io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> work =
+        grid.call(io.vertx.core.http.HttpMethod.GET, "/api/v1/agents/signer/work?capability=signing&wait=10s", null, token);
+    assertEquals(200, work.statusCode(), work.bodyAsString());
+    JsonObject report = new JsonObject().put("type", "blocked").put("step", "sign").put("attempt", 1)
+        .put("reason", "waiting for the director's signature").put("maxWait", "2d");
+    assertEquals(200, grid.call(io.vertx.core.http.HttpMethod.POST, "/api/v1/jobs/" + job + "/events", report.encode(), token).statusCode());
+    open("#/jobs");
+    assertThat(jobRow(job).getByTestId("job-blocked")).hasText("BLOCKED");
+    jobRow(job).click();
+    Locator note = page.locator("[data-testid=job-view] [data-testid=blocked]");
+    assertThat(note).containsText("Blocked at step sign by agent signer: waiting for the director's signature");
+    assertThat(note).containsText("fails as BLOCKED_TOO_LONG at");
+    assertThat(viewState()).hasText("RUNNING");
+    JsonObject progress = new JsonObject().put("type", "progress").put("step", "sign").put("attempt", 1).put("message", "signed");
+    assertEquals(200, grid.call(io.vertx.core.http.HttpMethod.POST, "/api/v1/jobs/" + job + "/events", progress.encode(), token).statusCode());
+    assertThat(note).hasCount(0);
+    assertThat(page.locator("[data-testid=job-view] [data-testid=job-blocked]")).hasCount(0);
+    grid.post("/api/v1/jobs/" + job + "/cancel", null);
+    assertThat(viewState()).hasText("CANCELLED", SLOW);
+  }
 }
