@@ -163,6 +163,18 @@ public final class TestGrid {
     return call(HttpMethod.POST, path, body == null ? null : body.encode());
   }
 
+  /** An agent's claim: {@code agent} asks for work of {@code capability} with an agent token (fails the test unless some comes). */
+  public JsonObject claim(String token, String agent, String capability) {
+    HttpResponse<Buffer> r = call(HttpMethod.GET, "/api/v1/agents/" + agent + "/work?capability=" + capability + "&wait=10s", null, token);
+    if (r.statusCode() != 200) fail("GET work answered " + r.statusCode() + ": " + r.bodyAsString());
+    return r.bodyAsJsonObject();
+  }
+
+  /** An agent's report on a job's work ({@code POST /jobs/{id}/events}), as it is answered. */
+  public HttpResponse<Buffer> report(String token, String job, JsonObject event) {
+    return call(HttpMethod.POST, "/api/v1/jobs/" + job + "/events", event.encode(), token);
+  }
+
   /** A new API token of {@code role} named {@code name} (its value). */
   public String token(String name, String role) {
     HttpResponse<Buffer> r = post("/api/v1/tokens", new JsonObject().put("name", name).put("role", role));

@@ -98,14 +98,14 @@ class AgentsTest {
     assertEquals(job, work.getString("jobId"));
     assertEquals(2, work.getInteger("attempt"), "a new hand-out, a new attempt number");
 
-    HttpResponse<Buffer> late = report(grid, token, job, new JsonObject().put("type", "result").put("step", "slow").put("attempt", 1)
+    HttpResponse<Buffer> late = grid.report(token, job, new JsonObject().put("type", "result").put("step", "slow").put("attempt", 1)
         .put("output", new JsonObject().put("from", "doomed")));
     assertEquals(409, late.statusCode(), late.bodyAsString());
     assertEquals("STALE_ATTEMPT", late.bodyAsJsonObject().getJsonObject("error").getString("code"));
     assertEquals("attempt 1 of step 'slow' is no longer yours: it was handed out again as attempt 2",
         late.bodyAsJsonObject().getJsonObject("error").getString("message"));
 
-    HttpResponse<Buffer> ok = report(grid, token, job, new JsonObject().put("type", "result").put("step", "slow").put("attempt", 2)
+    HttpResponse<Buffer> ok = grid.report(token, job, new JsonObject().put("type", "result").put("step", "slow").put("attempt", 2)
         .put("output", new JsonObject().put("from", "rescuer")));
     assertEquals(200, ok.statusCode(), ok.bodyAsString());
     JsonObject done = grid.awaitState(job, WITHIN, "SUCCEEDED", "FAILED");
@@ -124,13 +124,13 @@ class AgentsTest {
         .put("retry", new JsonObject().put("maxAttempts", 3).put("backoff", "100ms"));
     String job = grid.submit(TestGrid.inline(null, step)).getString("id");
 
-    JsonObject first = claim(grid, token, "a1", "erp");
+    JsonObject first = grid.claim(token, "a1", "erp");
     assertEquals(1, first.getInteger("attempt"));
-    assertEquals(200, report(grid, token, job, new JsonObject().put("type", "error").put("step", "call").put("attempt", 1)
+    assertEquals(200, grid.report(token, job, new JsonObject().put("type", "error").put("step", "call").put("attempt", 1)
         .put("message", "ERP busy")).statusCode());
-    JsonObject second = claim(grid, token, "a1", "erp");
+    JsonObject second = grid.claim(token, "a1", "erp");
     assertEquals(2, second.getInteger("attempt"), "the retried step offers its work again");
-    assertEquals(200, report(grid, token, job, new JsonObject().put("type", "result").put("step", "call").put("attempt", 2)
+    assertEquals(200, grid.report(token, job, new JsonObject().put("type", "result").put("step", "call").put("attempt", 2)
         .put("output", new JsonObject().put("order", 7))).statusCode());
     JsonObject done = grid.awaitState(job, WITHIN, "SUCCEEDED", "FAILED");
     assertEquals("SUCCEEDED", done.getString("state"));
@@ -138,9 +138,9 @@ class AgentsTest {
     assertTrue(stepLog(grid, job).stream().anyMatch(l -> l.contains("agent a1 reported an error (attempt 1): ERP busy")));
 
     String denied = grid.submit(TestGrid.inline(null, step)).getString("id");
-    JsonObject w = claim(grid, token, "a1", "erp");
+    JsonObject w = grid.claim(token, "a1", "erp");
     assertEquals(denied, w.getString("jobId"));
-    assertEquals(200, report(grid, token, denied, new JsonObject().put("type", "error").put("step", "call").put("attempt", w.getInteger("attempt"))
+    assertEquals(200, grid.report(token, denied, new JsonObject().put("type", "error").put("step", "call").put("attempt", w.getInteger("attempt"))
         .put("message", "no such customer").put("errorClass", "ACCESS_DENIED")).statusCode());
     JsonObject failed = grid.awaitState(denied, WITHIN, "FAILED", "SUCCEEDED");
     assertEquals("FAILED", failed.getString("state"));
@@ -155,15 +155,15 @@ class AgentsTest {
     JsonObject step = agentStep("slow", new JsonObject().put("capability", "erp")).put("timeout", "1s")
         .put("retry", new JsonObject().put("maxAttempts", 2).put("backoff", "100ms"));
     String job = grid.submit(TestGrid.inline(null, step)).getString("id");
-    assertEquals(1, claim(grid, token, "a1", "erp").getInteger("attempt"));
-    JsonObject again = claim(grid, token, "a2", "erp"); // the first claim is never reported on: the step times out, try 2 offers anew
+    assertEquals(1, grid.claim(token, "a1", "erp").getInteger("attempt"));
+    JsonObject again = grid.claim(token, "a2", "erp"); // the first claim is never reported on: the step times out, try 2 offers anew
     assertEquals(job, again.getString("jobId"));
     assertEquals(2, again.getInteger("attempt"));
-    HttpResponse<Buffer> old = report(grid, token, job, new JsonObject().put("type", "result").put("step", "slow").put("attempt", 1));
+    HttpResponse<Buffer> old = grid.report(token, job, new JsonObject().put("type", "result").put("step", "slow").put("attempt", 1));
     assertEquals(409, old.statusCode(), old.bodyAsString());
     assertEquals("attempt 1 of step 'slow' is no longer yours: it was handed out again as attempt 2",
         old.bodyAsJsonObject().getJsonObject("error").getString("message"));
-    assertEquals(200, report(grid, token, job, new JsonObject().put("type", "result").put("step", "slow").put("attempt", 2)).statusCode());
+    assertEquals(200, grid.report(token, job, new JsonObject().put("type", "result").put("step", "slow").put("attempt", 2)).statusCode());
     assertEquals("SUCCEEDED", grid.awaitState(job, WITHIN, "SUCCEEDED", "FAILED").getString("state"));
     assertEquals(204, grid.call(HttpMethod.GET, "/api/v1/agents/a3/work?capability=erp", null, token).statusCode(), "the replaced work is not out any more");
   }
@@ -195,7 +195,7 @@ class AgentsTest {
 
     assertEquals(202, grid.post("/api/v1/jobs/" + job + "/cancel", null).statusCode());
     grid.awaitState(job, WITHIN, "CANCELLED");
-    HttpResponse<Buffer> late = report(grid, token, job, new JsonObject().put("type", "result").put("step", "s").put("attempt", 1));
+    HttpResponse<Buffer> late = grid.report(token, job, new JsonObject().put("type", "result").put("step", "s").put("attempt", 1));
     assertEquals(409, late.statusCode(), late.bodyAsString());
     String message = late.bodyAsJsonObject().getJsonObject("error").getString("message");
     // which of the two the agent hears depends on whether the step's withdrawal was recorded before its report came
@@ -209,7 +209,7 @@ class AgentsTest {
     TestGrid grid = TestGrid.start(vertx, null, 4);
     String token = grid.token("agents", "agent");
     String job = grid.submit(TestGrid.inline(null, agentStep("s", new JsonObject().put("capability", "crm")))).getString("id");
-    claim(grid, token, "a1", "crm");
+    grid.claim(token, "a1", "crm");
     long until = System.nanoTime() + TestGrid.AGENT_TIMEOUT.plusSeconds(2).toNanos();
     while (System.nanoTime() < until) {
       HttpResponse<Buffer> beat = grid.call(HttpMethod.POST, "/api/v1/agents/a1/heartbeat", null, token);
@@ -223,17 +223,17 @@ class AgentsTest {
     HttpResponse<Buffer> none = grid.call(HttpMethod.POST, "/api/v1/agents/a1/heartbeat", "{\"claims\": []}", token);
     assertEquals(0, none.bodyAsJsonObject().getJsonArray("claims").size(), "one naming none keeps none (a restarted agent's old claims lapse)");
     assertEquals(400, grid.call(HttpMethod.POST, "/api/v1/agents/a1/heartbeat", "{\"claims\": [{\"jobId\": 1}]}", token).statusCode());
-    assertEquals(200, report(grid, token, job, new JsonObject().put("type", "progress").put("step", "s").put("attempt", 1)
+    assertEquals(200, grid.report(token, job, new JsonObject().put("type", "progress").put("step", "s").put("attempt", 1)
         .put("output", new JsonObject().put("percent", 50))).statusCode());
-    assertEquals(200, report(grid, token, job, new JsonObject().put("type", "log").put("step", "s").put("attempt", 1)
+    assertEquals(200, grid.report(token, job, new JsonObject().put("type", "log").put("step", "s").put("attempt", 1)
         .put("level", "warn").put("message", "slow ERP")).statusCode());
     JsonObject result = new JsonObject().put("type", "result").put("step", "s").put("attempt", 1).put("output", new JsonObject().put("ok", true));
-    HttpResponse<Buffer> stranger = report(grid, grid.token("other-agents", "agent"), job, result);
+    HttpResponse<Buffer> stranger = grid.report(grid.token("other-agents", "agent"), job, result);
     assertEquals(403, stranger.statusCode(), "another token's agent cannot report on this claim: " + stranger.bodyAsString());
     assertEquals("attempt 1 of step 's' was not handed out to this token", stranger.bodyAsJsonObject().getJsonObject("error").getString("message"));
-    assertEquals(200, report(grid, token, job, result).statusCode());
-    assertEquals(200, report(grid, token, job, result).statusCode(), "the same result again is accepted (the agent may not have seen the answer)");
-    HttpResponse<Buffer> other = report(grid, token, job, result.copy().put("output", new JsonObject().put("ok", false)));
+    assertEquals(200, grid.report(token, job, result).statusCode());
+    assertEquals(200, grid.report(token, job, result).statusCode(), "the same result again is accepted (the agent may not have seen the answer)");
+    HttpResponse<Buffer> other = grid.report(token, job, result.copy().put("output", new JsonObject().put("ok", false)));
     assertEquals(409, other.statusCode());
     assertEquals("attempt 1 of step 's' was already reported on (result)", other.bodyAsJsonObject().getJsonObject("error").getString("message"));
     assertEquals("SUCCEEDED", grid.awaitState(job, WITHIN, "SUCCEEDED", "FAILED").getString("state"));
@@ -298,15 +298,6 @@ class AgentsTest {
     assertTrue(error.getString("message").contains(messageStart), r.bodyAsString());
   }
 
-  private static JsonObject claim(TestGrid grid, String token, String agent, String capability) {
-    HttpResponse<Buffer> r = grid.call(HttpMethod.GET, "/api/v1/agents/" + agent + "/work?capability=" + capability + "&wait=10s", null, token);
-    assertEquals(200, r.statusCode(), r.bodyAsString());
-    return r.bodyAsJsonObject();
-  }
-
-  private static HttpResponse<Buffer> report(TestGrid grid, String token, String job, JsonObject event) {
-    return grid.call(HttpMethod.POST, "/api/v1/jobs/" + job + "/events", event.encode(), token);
-  }
 
   private static JsonObject agentNamed(TestGrid grid, String id) {
     for (Object o : grid.get("/api/v1/cluster").bodyAsJsonObject().getJsonArray("agents")) {

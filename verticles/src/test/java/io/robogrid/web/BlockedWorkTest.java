@@ -79,11 +79,11 @@ class BlockedWorkTest {
     Await.result(vertx.deployVerticle(new NotifierVerticle(options, grid.db, grid.robots, Clock.systemUTC())));
     String token = grid.token("crm-agents", "agent");
     String job = grid.submit(new JsonObject().put("robot", "mailroom")).getString("id");
-    JsonObject work = claim(grid, token, "crm-1", "crm");
+    JsonObject work = grid.claim(token, "crm-1", "crm");
     assertEquals(job, work.getString("jobId"));
 
     Instant before = Instant.now();
-    HttpResponse<Buffer> r = report(grid, token, job, blocked(1, REASON).put("message", "form sent to jane@example.com").put("maxWait", "1h"));
+    HttpResponse<Buffer> r = grid.report(token, job, blocked(1, REASON).put("message", "form sent to jane@example.com").put("maxWait", "1h"));
     assertEquals(200, r.statusCode(), r.bodyAsString());
     JsonObject b = awaitBlocked(grid, job);
     assertEquals(REASON, b.getString("reason"));
@@ -115,11 +115,11 @@ class BlockedWorkTest {
     assertEquals("RUNNING", still.getString("state"), still.encodePrettily());
     assertNotNull(still.getJsonObject("blocked"));
 
-    assertEquals(200, report(grid, token, job, new JsonObject().put("type", "progress").put("step", "ask").put("attempt", 1)
+    assertEquals(200, grid.report(token, job, new JsonObject().put("type", "progress").put("step", "ask").put("attempt", 1)
         .put("message", "the form came back")).statusCode());
     awaitUnblocked(grid, job);
     assertEquals(List.of(), grid.get("/api/v1/jobs?blocked=true").bodyAsJsonObject().getJsonArray("jobs").getList());
-    assertEquals(200, report(grid, token, job, new JsonObject().put("type", "result").put("step", "ask").put("attempt", 1)
+    assertEquals(200, grid.report(token, job, new JsonObject().put("type", "result").put("step", "ask").put("attempt", 1)
         .put("output", new JsonObject().put("signed", true))).statusCode());
     JsonObject done = grid.awaitState(job, WITHIN, "SUCCEEDED", "FAILED");
     assertEquals("SUCCEEDED", done.getString("state"), done.encodePrettily());
@@ -137,8 +137,8 @@ class BlockedWorkTest {
     TestGrid grid = TestGrid.start(vertx, "{\"robots\": [" + robot("impatient", "crm", "30s", null) + "]}", 4);
     String token = grid.token("crm-agents", "agent");
     String job = grid.submit(new JsonObject().put("robot", "impatient")).getString("id");
-    claim(grid, token, "crm-1", "crm");
-    assertEquals(200, report(grid, token, job, blocked(1, "waiting for the bank").put("maxWait", "1s")).statusCode());
+    grid.claim(token, "crm-1", "crm");
+    assertEquals(200, grid.report(token, job, blocked(1, "waiting for the bank").put("maxWait", "1s")).statusCode());
     JsonObject done = grid.awaitState(job, WITHIN, "SUCCEEDED", "FAILED");
     assertEquals("FAILED", done.getString("state"), done.encodePrettily());
     JsonObject error = done.getJsonObject("error");
@@ -159,10 +159,10 @@ class BlockedWorkTest {
     assertTrue(b.getString("message").contains("no agent offering 'ledger'"), b.encode());
     assertNull(b.getString("until"));
 
-    JsonObject work = claim(grid, token, "ledger-1", "ledger");
+    JsonObject work = grid.claim(token, "ledger-1", "ledger");
     assertEquals(job, work.getString("jobId"));
     awaitUnblocked(grid, job);
-    assertEquals(200, report(grid, token, job, new JsonObject().put("type", "result").put("step", "ask").put("attempt", 1)).statusCode());
+    assertEquals(200, grid.report(token, job, new JsonObject().put("type", "result").put("step", "ask").put("attempt", 1)).statusCode());
     assertEquals("SUCCEEDED", grid.awaitState(job, WITHIN, "SUCCEEDED", "FAILED").getString("state"));
     List<String> types = eventTypes(grid, job);
     assertEquals(1, types.stream().filter("job.blocked"::equals).count(), "told once, though every sweep tells the step: " + types);
@@ -173,7 +173,7 @@ class BlockedWorkTest {
     TestGrid grid = TestGrid.start(vertx, "{\"robots\": [" + robot("picky", "crm", null, null) + "]}", 4);
     String token = grid.token("crm-agents", "agent");
     String job = grid.submit(new JsonObject().put("robot", "picky")).getString("id");
-    claim(grid, token, "crm-1", "crm");
+    grid.claim(token, "crm-1", "crm");
     refused(grid, token, job, new JsonObject().put("type", "blocked").put("step", "ask").put("attempt", 1), "reason:");
     refused(grid, token, job, blocked(1, " "), "reason:");
     refused(grid, token, job, blocked(1, "x".repeat(501)), "reason:");
@@ -184,7 +184,7 @@ class BlockedWorkTest {
         "reason, maxWait:");
     assertFalse(eventTypes(grid, job).contains("job.blocked"), "nothing refused was recorded");
 
-    assertEquals(200, report(grid, token, job, blocked(1, "bank")).statusCode());
+    assertEquals(200, grid.report(token, job, blocked(1, "bank")).statusCode());
     assertNull(awaitBlocked(grid, job).getString("until"), "no maxWait: no bound but a cancel");
     assertEquals(202, grid.post("/api/v1/jobs/" + job + "/cancel", null).statusCode(), "a running job is cancelled at its runner");
     JsonObject done = grid.awaitState(job, WITHIN, "CANCELLED");
@@ -200,22 +200,13 @@ class BlockedWorkTest {
   }
 
   private static void refused(TestGrid grid, String token, String job, JsonObject report, String messageStart) {
-    HttpResponse<Buffer> r = report(grid, token, job, report);
+    HttpResponse<Buffer> r = grid.report(token, job, report);
     assertEquals(400, r.statusCode(), report.encode() + " -> " + r.bodyAsString());
     JsonObject error = r.bodyAsJsonObject().getJsonObject("error");
     assertEquals("INVALID_REQUEST", error.getString("code"));
     assertTrue(error.getString("message").startsWith(messageStart), r.bodyAsString());
   }
 
-  private static JsonObject claim(TestGrid grid, String token, String agent, String capability) {
-    HttpResponse<Buffer> r = grid.call(HttpMethod.GET, "/api/v1/agents/" + agent + "/work?capability=" + capability + "&wait=10s", null, token);
-    assertEquals(200, r.statusCode(), r.bodyAsString());
-    return r.bodyAsJsonObject();
-  }
-
-  private static HttpResponse<Buffer> report(TestGrid grid, String token, String job, JsonObject event) {
-    return grid.call(HttpMethod.POST, "/api/v1/jobs/" + job + "/events", event.encode(), token);
-  }
 
   private static JsonObject awaitBlocked(TestGrid grid, String job) {
     long deadline = System.nanoTime() + WITHIN.toNanos();
