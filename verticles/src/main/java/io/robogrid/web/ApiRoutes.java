@@ -44,8 +44,9 @@ final class ApiRoutes {
    */
   Route literal(HttpMethod method, String path, Role role, Handler<RoutingContext> handler) {
     declared.add(new Declared(method, path, role));
-    return api.routeWithRegex(method, java.util.regex.Pattern.quote(path)).putMetadata(ROLE, role).handler(ctx -> authorize(ctx, method, path, role))
-        .handler(handler);
+    // named after its path: a regex route has no getPath(), and the name lets the route be read back as declared
+    return api.routeWithRegex(method, java.util.regex.Pattern.quote(path)).setName(path).putMetadata(ROLE, role)
+        .handler(ctx -> authorize(ctx, method, path, role)).handler(handler);
   }
 
   Route get(String path, Role role, Handler<RoutingContext> handler) {

@@ -49,6 +49,7 @@ public final class WebVerticle extends VerticleBase {
   private Supplier<JsonObject> databaseStatus;
   private io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metrics;
   private ApiRoutes routes;
+  private Router router;
 
   /**
    * @param nodeInfo what {@code /health} tells about this node (id, roles, version)
@@ -118,6 +119,9 @@ public final class WebVerticle extends VerticleBase {
     EventStream stream = new EventStream(vertx, store);
     api.get("/stream", Role.VIEWER, stream::handle);
     api.finish(ApiErrors::handle);
+    // the API's description is open (a client generator has no token yet), so it is mounted before the API's authentication
+    OpenApiDocument openApi = new OpenApiDocument();
+    router.get(OpenApiDocument.PATH).handler(openApi::serve);
     router.route("/api/v1/*").subRouter(apiRouter);
     if (options.webRoot() != null && Files.isDirectory(Path.of(options.webRoot()))) {
       // GET and HEAD only: another method on an API path must still end as the API's 405, not fall through to a 404 here
@@ -135,7 +139,8 @@ public final class WebVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
         .setMaxWebSocketFrameSize(65536).setCompressionSupported(true));
     server.invalidRequestHandler(ApiErrors::invalidRequest).connectionHandler(HttpVersions::install);
-    return agentNews.compose(v -> firstAdminToken(tokenStore)).compose(v -> view.follow(vertx, nodeInfo.getString("node"))).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
+    this.router = router;
+    return agentNews.compose(v -> openApi.load(vertx)).compose(v -> firstAdminToken(tokenStore)).compose(v -> view.follow(vertx, nodeInfo.getString("node"))).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
   }
 
   /**
@@ -178,6 +183,11 @@ public final class WebVerticle extends VerticleBase {
   /** The API's routes with the role each needs, as mounted (the role model, for tests and documentation). */
   List<ApiRoutes.Declared> routes() {
     return routes.declared();
+  }
+
+  /** The node's router as built (the API under {@code /api/v1/*} as its sub-router): what the OpenAPI test compares the document with. */
+  Router router() {
+    return router;
   }
 
   /** The port the server listens on (useful when configured with 0). */
