@@ -210,6 +210,22 @@ public final class TestGrid {
     return fail("job " + id + " still " + job.getString("state") + " after " + within + ", wanted " + wanted + ": " + job.encodePrettily());
   }
 
+  /** Polls the job until it shows {@code blocked} (an agent's report or AGENT_UNREACHABLE); that object. Fails after {@code within}. */
+  public JsonObject awaitBlocked(String id, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonObject j = job(id);
+      if (j.getJsonObject("blocked") != null) return j.getJsonObject("blocked");
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("never blocked: " + job(id).encodePrettily());
+  }
+
   public JsonObject events(String id) {
     return get("/api/v1/jobs/" + id + "/events").bodyAsJsonObject();
   }

@@ -85,7 +85,7 @@ class BlockedWorkTest {
     Instant before = Instant.now();
     HttpResponse<Buffer> r = grid.report(token, job, blocked(1, REASON).put("message", "form sent to jane@example.com").put("maxWait", "1h"));
     assertEquals(200, r.statusCode(), r.bodyAsString());
-    JsonObject b = awaitBlocked(grid, job);
+    JsonObject b = grid.awaitBlocked(job, WITHIN);
     assertEquals(REASON, b.getString("reason"));
     assertEquals("form sent to jane@example.com", b.getString("message"));
     assertEquals("ask", b.getString("step"));
@@ -153,7 +153,7 @@ class BlockedWorkTest {
         new JsonObject().put("unreachableAfter", "1s"));
     String token = grid.token("ledger-agents", "agent");
     String job = grid.submit(new JsonObject().put("robot", "ledger-sync")).getString("id");
-    JsonObject b = awaitBlocked(grid, job);
+    JsonObject b = grid.awaitBlocked(job, WITHIN);
     assertEquals("AGENT_UNREACHABLE", b.getString("reason"), b.encode());
     assertEquals("ledger", b.getString("capability"));
     assertTrue(b.getString("message").contains("no agent offering 'ledger'"), b.encode());
@@ -185,7 +185,7 @@ class BlockedWorkTest {
     assertFalse(eventTypes(grid, job).contains("job.blocked"), "nothing refused was recorded");
 
     assertEquals(200, grid.report(token, job, blocked(1, "bank")).statusCode());
-    assertNull(awaitBlocked(grid, job).getString("until"), "no maxWait: no bound but a cancel");
+    assertNull(grid.awaitBlocked(job, WITHIN).getString("until"), "no maxWait: no bound but a cancel");
     assertEquals(202, grid.post("/api/v1/jobs/" + job + "/cancel", null).statusCode(), "a running job is cancelled at its runner");
     JsonObject done = grid.awaitState(job, WITHIN, "CANCELLED");
     assertNull(done.getJsonObject("blocked"));
@@ -207,16 +207,6 @@ class BlockedWorkTest {
     assertTrue(error.getString("message").startsWith(messageStart), r.bodyAsString());
   }
 
-
-  private static JsonObject awaitBlocked(TestGrid grid, String job) {
-    long deadline = System.nanoTime() + WITHIN.toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonObject j = grid.job(job);
-      if (j.getJsonObject("blocked") != null) return j.getJsonObject("blocked");
-      sleep(100);
-    }
-    throw new AssertionError("never blocked: " + grid.job(job).encodePrettily());
-  }
 
   private static void awaitUnblocked(TestGrid grid, String job) {
     long deadline = System.nanoTime() + WITHIN.toNanos();
