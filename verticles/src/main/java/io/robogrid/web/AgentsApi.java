@@ -34,11 +34,11 @@ import java.util.regex.Pattern;
 final class AgentsApi {
   static final long RECHECK_MS = 2_000;
   private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
-  private static final Set<String> TYPES = Set.of("progress", "log", "result", "error", "blocked");
+  /** The operations whose bodies the OpenAPI document's schemas check ({@link RequestBodies}). */
+  private static final String REPORT = "postJobsIdEvents", HEARTBEAT = "postAgentsAgentIdHeartbeat";
   /** The longest an agent may say its work waits (a person's answer, a batch window): beyond it, say so again. */
   static final Duration MAX_BLOCKED = Duration.ofDays(30);
   private static final int MAX_REASON = 500;
-  private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error");
   /**
    * The classes an agent may give its error: what says something about the work. Those the grid keeps for itself
    * (a lost node, a cancel, a timeout, a rejection…) would tell a false story.
@@ -55,7 +55,10 @@ final class AgentsApi {
   /** The requests for work waiting here (used on this verticle's event loop only). */
   private final List<Waiter> waiters = new ArrayList<>();
 
-  AgentsApi(Vertx vertx, AgentStore store, AgentOptions options, Clock clock) {
+  private final RequestBodies bodies;
+
+  AgentsApi(Vertx vertx, AgentStore store, AgentOptions options, Clock clock, RequestBodies bodies) {
+    this.bodies = bodies;
     this.vertx = vertx;
     this.store = store;
     this.options = options;
@@ -198,8 +201,8 @@ final class AgentsApi {
     String text = ctx.body().asString();
     List<AgentStore.Held> only = null;
     if (text != null && !text.isBlank()) {
-      JsonObject body = JobsApi.only(JobsApi.body(ctx), "claims");
-      if (body.getValue("claims") != null) only = held(body.getValue("claims"));
+      JsonObject body = bodies.check(HEARTBEAT, JobsApi.body(ctx));
+      if (body.getValue("claims") != null) only = held(body.getJsonArray("claims"));
     }
     Instant now = clock.instant();
     List<AgentStore.Held> listed = only;
@@ -212,15 +215,12 @@ final class AgentsApi {
         });
   }
 
-  private static List<AgentStore.Held> held(Object claims) {
-    if (!(claims instanceof JsonArray list)) throw RoboGridException.invalidRequest("claims: must be a list of {\"jobId\", \"step\", \"attempt\"}");
+  /** The claims a heartbeat names, its body already checked against the document. */
+  private static List<AgentStore.Held> held(JsonArray list) {
     List<AgentStore.Held> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      if (!(list.getValue(i) instanceof JsonObject c && c.getValue("jobId") instanceof String id && c.getValue("step") instanceof String step
-          && c.getValue("attempt") instanceof Integer attempt)) {
-        throw RoboGridException.invalidRequest("claims[" + i + "]: must be {\"jobId\", \"step\", \"attempt\"} as the work was handed out");
-      }
-      out.add(new AgentStore.Held(JobsApi.jobIdIn(id, "claims[" + i + "].jobId"), step, attempt));
+      JsonObject c = list.getJsonObject(i);
+      out.add(new AgentStore.Held(JobsApi.jobIdIn(c.getString("jobId"), "claims[" + i + "].jobId"), c.getString("step"), c.getInteger("attempt")));
     }
     return out;
   }
@@ -232,26 +232,16 @@ final class AgentsApi {
    */
   private Future<JsonObject> report(RoutingContext ctx) {
     UUID job = JobsApi.jobId(ctx);
-    JsonObject body = JobsApi.only(JobsApi.body(ctx), "type", "step", "attempt", "output", "message", "level", "errorClass", "reason", "maxWait");
-    String type = body.getValue("type") instanceof String s ? s : null;
-    if (type == null || !TYPES.contains(type)) throw RoboGridException.invalidRequest("type: must be one of progress, log, result, error, blocked");
-    if (!(body.getValue("step") instanceof String step) || step.isBlank()) throw RoboGridException.invalidRequest("step: is required (the step's id)");
-    if (!(body.getValue("attempt") instanceof Integer attempt) || attempt < 1) {
-      throw RoboGridException.invalidRequest("attempt: is required (the attempt number the work was handed out with)");
-    }
+    // fields, types, enums and lengths are the document's (AgentReport); which fields go with which type is checked here
+    JsonObject body = bodies.check(REPORT, JobsApi.body(ctx));
+    body.getMap().values().removeIf(java.util.Objects::isNull); // a null field is one left out
+    String type = body.getString("type");
+    String step = body.getString("step");
+    int attempt = body.getInteger("attempt");
     Object output = body.getValue("output");
-    if (output != null && !(output instanceof JsonObject)) throw RoboGridException.invalidRequest("output: must be a JSON object");
-    Object message = body.getValue("message");
-    if (message != null && !(message instanceof String)) throw RoboGridException.invalidRequest("message: must be a string");
-    if ("log".equals(type) && message == null) throw RoboGridException.invalidRequest("message: a log report needs one");
-    Object level = body.getValue("level");
-    if (level != null && !("log".equals(type) && LEVELS.contains(String.valueOf(level)))) {
-      throw RoboGridException.invalidRequest("level: only a log report has one: debug, info, warn or error");
-    }
-    Object errorClass = body.getValue("errorClass");
-    if (errorClass != null && !("error".equals(type) && errorClass instanceof String c && AGENT_CLASSES.contains(ErrorClass.fromName(c)))) {
-      throw RoboGridException.invalidRequest("errorClass: only an error report has one, one of " + AGENT_CLASSES + " (default AGENT_ERROR)");
-    }
+    if ("log".equals(type) && body.getValue("message") == null) throw RoboGridException.invalidRequest("message: a log report needs one");
+    if (body.getValue("level") != null && !"log".equals(type)) throw RoboGridException.invalidRequest("level: only a log report has one");
+    if (body.getValue("errorClass") != null && !"error".equals(type)) throw RoboGridException.invalidRequest("errorClass: only an error report has one");
     Instant now = clock.instant();
     Instant until = blocked(type, body, now);
     JsonObject outcome = body.copy();

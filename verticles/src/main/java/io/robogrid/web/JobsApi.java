@@ -48,11 +48,13 @@ final class JobsApi {
   private final BatchSubmits batches;
   /** Single submissions that arrive together share a commit; one alone goes out at once. */
   private final GroupCommit submits;
+  private final RequestBodies bodies;
   private static final int SUBMIT_BATCH = 256;
 
   /** @param annotate adds what the grid knows to a job's JSON (why a queued job waits) */
   JobsApi(JobStore store, IdempotencyStore keys, Submissions submissions, JobLifecycle lifecycle, Clock clock, EventBus bus,
-          UnaryOperator<JsonObject> annotate) {
+          UnaryOperator<JsonObject> annotate, RequestBodies bodies) {
+    this.bodies = bodies;
     this.idempotent = new IdempotentSubmits(store, keys, this::published, annotate, clock);
     this.batches = new BatchSubmits(store, keys, submissions, this::published, annotate, clock);
     this.annotate = annotate;
@@ -118,9 +120,8 @@ final class JobsApi {
   /** A person has looked at a job flagged for review: it leaves the open-review list; the flag stays, with who said what. */
   private Future<JsonObject> reviewed(UUID id, RoutingContext ctx) {
     String text = ctx.body().asString();
-    JsonObject body = text == null || text.isBlank() ? new JsonObject() : body(ctx);
+    JsonObject body = text == null || text.isBlank() ? new JsonObject() : bodies.check("postJobsIdReview", body(ctx));
     Object note = body.getValue("note");
-    if (note != null && !(note instanceof String)) throw RoboGridException.invalidRequest("note: must be a string");
     Instant now = clock.instant();
     return store.transition(id, null, now, job -> {
       if (job.review == null) throw RoboGridException.invalidRequest("job " + id + " is not flagged for review");
@@ -135,12 +136,9 @@ final class JobsApi {
    */
   private Future<JsonObject> decide(UUID id, RoutingContext ctx, boolean approve) {
     String text = ctx.body().asString();
-    JsonObject body = only(text == null || text.isBlank() ? new JsonObject() : body(ctx), "comment", "reason");
+    // approve: an optional comment; reject: a reason, required (the document's schemas)
+    JsonObject body = bodies.check(approve ? "postJobsIdApprove" : "postJobsIdReject", text == null || text.isBlank() ? new JsonObject() : body(ctx));
     Object reason = body.getValue("reason"), comment = body.getValue("comment");
-    if (reason != null && !(reason instanceof String) || comment != null && !(comment instanceof String)) {
-      throw RoboGridException.invalidRequest("comment and reason must be strings");
-    }
-    if (!approve && (reason == null || ((String) reason).isBlank())) throw RoboGridException.invalidRequest("a rejection needs a 'reason'");
     String who = caller(ctx);
     Instant now = clock.instant();
     return store.transition(id, null, now, approve ? lifecycle.approve(now, who, (String) comment) : lifecycle.reject(now, who, (String) reason, false))

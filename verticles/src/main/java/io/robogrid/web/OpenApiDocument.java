@@ -41,7 +41,12 @@ final class OpenApiDocument {
     }
   }
 
-  /** The document as parsed JSON (for tests and tools). */
+  /** The document read at start, parsed. */
+  JsonObject parsed() {
+    return new JsonObject(document);
+  }
+
+  /** The document as parsed JSON, read from the classpath (for tests and tools). */
   static JsonObject json() {
     return new JsonObject(read());
   }

@@ -23,14 +23,16 @@ import org.slf4j.LoggerFactory;
 final class SecretsApi {
   private static final Logger log = LoggerFactory.getLogger(SecretsApi.class);
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
-  static final int MAX_VALUE = 64 * 1024;
 
   private final Vertx vertx;
   private final SecretStore store;
   private final Keyring keys;
   private final Clock clock;
 
-  SecretsApi(Vertx vertx, SecretStore store, Keyring keys, Clock clock) {
+  private final RequestBodies bodies;
+
+  SecretsApi(Vertx vertx, SecretStore store, Keyring keys, Clock clock, RequestBodies bodies) {
+    this.bodies = bodies;
     this.vertx = vertx;
     this.store = store;
     this.keys = keys;
@@ -56,9 +58,7 @@ final class SecretsApi {
 
   private void put(RoutingContext ctx) {
     String name = name(ctx);
-    JsonObject body = JobsApi.only(JobsApi.body(ctx), "value");
-    if (!(body.getValue("value") instanceof String value) || value.isEmpty()) throw RoboGridException.invalidRequest("'value' must be a non-empty string");
-    if (value.length() > MAX_VALUE) throw RoboGridException.invalidRequest("'value' may be at most " + MAX_VALUE + " characters");
+    String value = bodies.check("putSecretsName", JobsApi.body(ctx)).getString("value"); // 1 to 65,536 characters (the document's)
     MasterKey key = keys.get();
     if (key == null) throw new RoboGridException(ErrorCode.UNAVAILABLE, "this node has no master key");
     // the answer never carries the value, and nothing logs it

@@ -9,17 +9,18 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.util.regex.Pattern;
 
 /** {@code /tokens} (admin): create a token (its value is in this one answer only), list them, revoke one. */
 final class TokensApi {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
 
   private final TokenStore tokens;
   private final Authentication auth;
   private final Clock clock;
 
-  TokensApi(TokenStore tokens, Authentication auth, Clock clock) {
+  private final RequestBodies bodies;
+
+  TokensApi(TokenStore tokens, Authentication auth, Clock clock, RequestBodies bodies) {
+    this.bodies = bodies;
     this.tokens = tokens;
     this.auth = auth;
     this.clock = clock;
@@ -36,12 +37,9 @@ final class TokensApi {
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {
-    JsonObject body = JobsApi.only(JobsApi.body(ctx), "name", "role");
-    if (!(body.getValue("name") instanceof String name) || !NAME.matcher(name).matches()) {
-      throw RoboGridException.invalidRequest("'name' must be letters, digits, '_', '.', '@' or '-' (64 at most)");
-    }
-    Role role = body.getValue("role") instanceof String r ? Role.of(r) : null;
-    if (role == null) throw RoboGridException.invalidRequest("'role' must be one of admin, operator, viewer, agent, metrics");
+    JsonObject body = bodies.check("postTokens", JobsApi.body(ctx)); // name and role as the document's Token says
+    String name = body.getString("name");
+    Role role = Role.of(body.getString("role"));
     String token = Tokens.newToken();
     return tokens.create(name, role, token, JobsApi.caller(ctx), clock.instant()).compose(created -> created
         ? Future.succeededFuture(new JsonObject().put("name", name).put("role", role.label()).put("token", token))

@@ -73,13 +73,14 @@ public final class WebVerticle extends VerticleBase {
     JobStore store = new JobStore(pool);
     Submissions submissions = new Submissions(robots, new WorkflowParser(steps), clock);
     ClusterView view = new ClusterView(clock, staleAfter, new EventStream.GridEvents(vertx.eventBus(), clock));
-    AgentsApi agents = new AgentsApi(vertx, new io.robogrid.store.AgentStore(pool), options.agents(), clock);
+    RequestBodies schemas = new RequestBodies(); // the document's schemas for request bodies, loaded before the server listens
+    AgentsApi agents = new AgentsApi(vertx, new io.robogrid.store.AgentStore(pool), options.agents(), clock, schemas);
     ClusterApi cluster = new ClusterApi(view, store, nodeInfo.getString("node"), clock, agents::agents);
     io.robogrid.store.IdempotencyStore idempotencyKeys = new io.robogrid.store.IdempotencyStore(pool);
     vertx.setPeriodic(KEYS_PRUNED_EVERY.toMillis(), t -> idempotencyKeys.prune(clock.instant())
         .onFailure(e -> log.warn("could not forget old idempotency keys (tried again in {}): {}", KEYS_PRUNED_EVERY, e.toString())));
     JobsApi jobs = new JobsApi(store, idempotencyKeys, submissions, new JobLifecycle(RandomGenerator.getDefault()), clock, vertx.eventBus(),
-        cluster::withWaitingFor);
+        cluster::withWaitingFor, schemas);
 
     Router router = Router.router(vertx);
     router.route().handler(RequestGate::handle); // first: a request target that reads two ways goes no further
@@ -106,9 +107,9 @@ public final class WebVerticle extends VerticleBase {
     routes = api;
     jobs.mount(api);
     Future<Void> agentNews = agents.mount(api);
-    new TokensApi(tokenStore, auth, clock).mount(api);
+    new TokensApi(tokenStore, auth, clock, schemas).mount(api);
     new RobotsApi(robots, new io.robogrid.store.ScheduleStore(pool), clock, vertx.eventBus()).mount(api);
-    new SecretsApi(vertx, store.secrets(), keys, clock).mount(api);
+    new SecretsApi(vertx, store.secrets(), keys, clock, schemas).mount(api);
     api.get("/cluster", Role.VIEWER, ctx -> JobsApi.answer(ctx, 200, cluster.cluster()));
     io.robogrid.store.OverviewStore overview = new io.robogrid.store.OverviewStore(pool);
     new OverviewApi(overview, store.grid(), view, clock).mount(api);
@@ -140,7 +141,8 @@ public final class WebVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(65536).setCompressionSupported(true));
     server.invalidRequestHandler(ApiErrors::invalidRequest).connectionHandler(HttpVersions::install);
     this.router = router;
-    return agentNews.compose(v -> openApi.load(vertx)).compose(v -> firstAdminToken(tokenStore)).compose(v -> view.follow(vertx, nodeInfo.getString("node"))).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
+    return agentNews.compose(v -> openApi.load(vertx))
+        .compose(v -> schemas.load(vertx, openApi.parsed())).compose(v -> firstAdminToken(tokenStore)).compose(v -> view.follow(vertx, nodeInfo.getString("node"))).compose(v -> server.requestHandler(router).listen()).onSuccess(s -> log.info("web API on http://{}:{}/api/v1", options.host(), s.actualPort()));
   }
 
   /**

@@ -64,7 +64,7 @@ class ApprovalTest {
     String id = grid.submit(new JsonObject().put("robot", "payout")).getString("id");
     var noReason = grid.post("/api/v1/jobs/" + id + "/reject", new JsonObject());
     assertEquals(400, noReason.statusCode());
-    assertEquals("a rejection needs a 'reason'", noReason.bodyAsJsonObject().getJsonObject("error").getString("message"));
+    assertEquals("reason: is required (why it is rejected: the job fails with it as its error message)", noReason.bodyAsJsonObject().getJsonObject("error").getString("message"));
     var rejected = grid.call(io.vertx.core.http.HttpMethod.POST, "/api/v1/jobs/" + id + "/reject",
         new JsonObject().put("reason", "duplicate payment").encode(), grid.token("ben", "operator"));
     assertEquals(200, rejected.statusCode(), rejected.bodyAsString());
