@@ -38,6 +38,9 @@ public final class LoadBench {
     return this;
   }
 
+  /** Appended to each line printed: which run it is. */
+  private String phase = "";
+
   public static void main(String[] args) throws Exception {
     LoadBench b = new LoadBench(args[0]);
     int throughputJobs = Integer.parseInt(args[1]);
@@ -45,6 +48,13 @@ public final class LoadBench {
     int concurrency = Integer.parseInt(args[3]);
     b.listen();
     b.throughput(200, concurrency, false); // warm-up: JIT, connection pools, prepared statements
+    b.throughput(throughputJobs, concurrency, true);
+    b.batched(throughputJobs, 500, 2);
+    // the same again on a warm node: a fresh JVM spends as much CPU in its JIT compilers as in its event loops for
+    // the first tens of thousands of jobs (top -H: C2 44 % of the node's CPU in a cold run), which a node that has
+    // run for a while no longer does
+    b.batched(2 * throughputJobs, 500, 2, false);
+    b.phase = ", warm node (after " + (4 * throughputJobs + 200) + " jobs)";
     b.throughput(throughputJobs, concurrency, true);
     b.batched(throughputJobs, 500, 2);
     b.latency(latencyJobs);
@@ -71,14 +81,18 @@ public final class LoadBench {
     long ok = e.succeeded();
     if (report) {
       double secs = e.seconds();
-      System.out.printf("throughput: %d no-op jobs (%d concurrent submitters) in %.2f s = %.0f jobs/s end to end; submits took %.2f s; %d succeeded%n",
-          jobs, concurrency, secs, jobs / secs, (submitted - t0) / 1e9, ok);
+      System.out.printf("throughput%s: %d no-op jobs (%d concurrent submitters) in %.2f s = %.0f jobs/s end to end; submits took %.2f s; %d succeeded%n",
+          phase, jobs, concurrency, secs, jobs / secs, (submitted - t0) / 1e9, ok);
     }
     return jobs / e.seconds();
   }
 
   /** The same no-op jobs through {@code POST /jobs:batch}, {@code perBatch} to a request, {@code inFlight} requests at a time; answers jobs/s. */
   public double batched(int jobs, int perBatch, int inFlight) throws Exception {
+    return batched(jobs, perBatch, inFlight, true);
+  }
+
+  double batched(int jobs, int perBatch, int inFlight, boolean report) throws Exception {
     StringBuilder body = new StringBuilder("{\"jobs\":[");
     for (int i = 0; i < perBatch; i++) body.append(i == 0 ? "" : ",").append(NOOP);
     String batch = body.append("]}").toString();
@@ -96,8 +110,8 @@ public final class LoadBench {
     }
     long submitted = System.nanoTime();
     Ended e = awaitAll(all, t0);
-    System.out.printf("throughput, submitted through jobs:batch (%d per request, %d requests in flight): %d no-op jobs in %.2f s = %.0f jobs/s end to end;"
-        + " submits took %.2f s; %d succeeded%n", perBatch, inFlight, all.size(), e.seconds(), all.size() / e.seconds(), (submitted - t0) / 1e9,
+    if (report) System.out.printf("throughput%s, submitted through jobs:batch (%d per request, %d requests in flight): %d no-op jobs in %.2f s = %.0f jobs/s end to end;"
+        + " submits took %.2f s; %d succeeded%n", phase, perBatch, inFlight, all.size(), e.seconds(), all.size() / e.seconds(), (submitted - t0) / 1e9,
         e.succeeded());
     return all.size() / e.seconds();
   }
