@@ -95,8 +95,6 @@ public final class NotificationStore {
               Row c = cur.iterator().next(), a = at.iterator().next();
               long last = c.getLong("last_seq"), since = c.getLong("since_seq"), top = a.getLong("top");
               String previous = c.getString("snapshot"), snapshot = a.getString("snap");
-              // the events after the last one read, and those the last scan's snapshot could not see yet (their
-              // transaction was still open then, though their seq may be lower)
               return conn.preparedQuery(SCAN_EVENTS)
                   .execute(Tuple.of(last, top, previous, since)).compose(rows -> {
                     List<Event> events = new ArrayList<>();

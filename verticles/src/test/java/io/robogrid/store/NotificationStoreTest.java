@@ -75,6 +75,7 @@ class NotificationStoreTest {
     JsonArray made = Await.result(store.list(job, 10));
     assertEquals(2, made.size(), made.encode());
   }
+
   /**
    * A scan reads what is new, not the history: with 20,000 old events and five new ones, the rows its plan touches
    * in {@code events} (rows returned and rows filtered away, over every loop) stay far below the table's size. The
