@@ -139,6 +139,12 @@ class BrowserRecoveryTest {
     return grid.awaitState(id, Duration.ofSeconds(120), end.length == 0 ? new String[] {"SUCCEEDED", "FAILED"} : end);
   }
 
+  /** What the job's steps logged, in order: what a failed assertion needs to say why. */
+  private List<String> logs(JsonObject job) {
+    return grid.events(job.getString("id")).getJsonArray("events").stream().map(JsonObject.class::cast)
+        .filter(e -> "step.log".equals(e.getString("type"))).map(e -> e.getJsonObject("data").getString("message")).toList();
+  }
+
   @Test
   void aFullFlowGetsPastRateLimitLoginAndModalThenTheCachedPathSavesTime() {
     JsonObject first = run(shopRobot());
@@ -185,13 +191,13 @@ class BrowserRecoveryTest {
         step("ready", "browser.extract", new JsonObject().put("selector", "#ready"), "open"),
         step("late", "browser.goto", new JsonObject().put("url", site + "/late"), "ready"),
         step("found", "browser.extract", new JsonObject().put("selector", "#late"), "late")));
-    assertEquals("SUCCEEDED", job.getString("state"), job.encodePrettily());
+    assertEquals("SUCCEEDED", job.getString("state"), job.encodePrettily() + "\n" + logs(job) + "\nvisits of /slow: " + slowVisits);
     assertEquals("here", job.getJsonObject("result").getJsonObject("found").getString("text"));
     JsonObject recoveries = job.getJsonObject("metrics").getJsonObject("browser").getJsonObject("recoveries");
-    // one reload; two when the next try's navigation met the first reload still under way ("interrupted by another
-    // navigation", a race seen in CI): that is a slow page too, and is reloaded once more, never more than the tries
-    int reloads = recoveries.getInteger("reload");
-    assertTrue(reloads == 1 || reloads == 2, recoveries.encode());
+    // the timed-out page is loaded once more by the next try, and only by it. A reload as well failed at once and
+    // its own navigation cut the next tries short; Chromium's restart of the pending load did the same (both seen in
+    // CI: 2 and 3 reloads, once FAILED); the restarted load is now waited for, not answered with another try
+    assertEquals(1, recoveries.getInteger("reload"), recoveries.encode() + " " + logs(job));
     assertEquals(1, recoveries.getInteger("waitAndRetry"), recoveries.encode());
   }
 

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code browser.*} steps, run on one of the job's pages in its leased browser slot (on the slot's thread, never
@@ -102,7 +104,7 @@ public final class BrowserStep implements StepExecutor {
         if (!(url.startsWith("http://") || url.startsWith("https://") || url.startsWith("data:"))) {
           throw new StepFailure(ErrorClass.INVALID_URL, "not an http://, https:// or data: URL: " + url);
         }
-        Response r = page.navigate(url);
+        Response r = navigate(job, page, url, timeout);
         answered(r);
         job.acted(page, "goto " + url);
         yield new JsonObject().put("url", page.url()).put("status", r == null ? 0 : r.status()).put("title", page.title());
@@ -300,6 +302,28 @@ public final class BrowserStep implements StepExecutor {
     return new JsonObject().put("url", page.url());
   }
 
+  /** "Navigation to "A" is interrupted by another navigation to "B"": Playwright's words, A and B as it wrote them. */
+  private static final Pattern INTERRUPTED = Pattern.compile(
+      "Navigation to \"([^\"]*)\" is interrupted by another navigation to \"([^\"]*)\"");
+
+  /**
+   * Slot thread: goes to {@code url}. Chromium may restart a load it still has pending for the same URL (the try
+   * before timed out on it, and its answer comes late), which cuts this navigation short although the page is on its
+   * way where it was asked to go: then the step waits for it to arrive, within the action's time, instead of spending
+   * a try on a new navigation that the same restart can cut short again (seen in CI: every try, until none was left).
+   */
+  private static Response navigate(BrowserJob job, Page page, String url, long timeout) {
+    try {
+      return page.navigate(url);
+    } catch (PlaywrightException e) {
+      Matcher m = e instanceof TimeoutError || e.getMessage() == null ? null : INTERRUPTED.matcher(e.getMessage());
+      if (m == null || !m.find() || !m.group(1).equals(m.group(2))) throw e;
+      String target = m.group(2);
+      page.waitForURL(target::equals, new Page.WaitForURLOptions().setTimeout(timeout));
+      return job.navigation(); // the answer of the load that got there, as the page's listener saw it
+    }
+  }
+
   private static boolean holds(Page page, JsonObject goal, long timeout) {
     try {
       goalReached(page, goal, timeout);
@@ -350,7 +374,7 @@ public final class BrowserStep implements StepExecutor {
     String message = summary(e);
     if (e instanceof TimeoutError) return new StepFailure(action == Action.GOTO ? ErrorClass.PAGE_TIMEOUT : ErrorClass.ELEMENT_NOT_FOUND, message);
     if (e instanceof PlaywrightException) {
-      // a navigation still under way (the reload after a timeout, the page's own redirect) cut this one short: the
+      // a navigation still under way (the page's own redirect, a script's location change) cut this one short: the
       // page is slow, not broken, and the recovery for a slow page applies (seen in CI: UNKNOWN, no second try)
       if (action == Action.GOTO && message.contains("interrupted by another navigation")) return new StepFailure(ErrorClass.PAGE_TIMEOUT, message);
       if (message.contains("has been closed") || message.contains("Target closed") || message.contains("crashed")) {
